@@ -1,0 +1,118 @@
+"""`agent backlog`: the ranked backlog as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from agent.backlog.models import Status, format_timestamp
+from agent.backlog.store import read_backlog
+from agent.commands.common import parse_now, resolve_repo
+from agent.errors import InputError
+from agent.scoring import ScoredItem, rank
+from agent.settings import Settings, load_settings
+
+
+def show_backlog(
+    repo: Path, as_json: bool, now: str | None, statuses: Sequence[str], include_done: bool
+) -> None:
+    """Print the ranked backlog of `repo`."""
+    root = resolve_repo(repo)
+    settings = load_settings(root)
+    wanted = _parse_statuses(statuses)
+    moment = parse_now(now)
+    backlog = read_backlog(root / settings.backlog.path, settings.scoring.scale)
+    include = include_done or Status.DONE in wanted
+    ranked = [
+        scored
+        for scored in rank(backlog.items, moment, settings.scoring, include_done=include)
+        if not wanted or scored.item.status in wanted
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps([to_json(s) for s in ranked], ensure_ascii=False) + "\n")
+    else:
+        _print_table(ranked, settings, moment)
+
+
+def _parse_statuses(values: Sequence[str]) -> set[Status]:
+    statuses = set()
+    for value in values:
+        for part in value.split(","):
+            try:
+                statuses.add(Status(part.strip().upper()))
+            except ValueError:
+                expected = ", ".join(s.value for s in Status)
+                raise InputError(f"--status: unknown status {part!r} (expected {expected})") from None
+    return statuses
+
+
+def to_json(scored: ScoredItem) -> dict[str, Any]:
+    """One ranked item as a JSON object (numbers as numbers, wsjf unrounded)."""
+    item, score = scored.item, scored.score
+    return {
+        "id": item.id,
+        "title": item.title,
+        "type": item.type.value,
+        "status": item.status.value,
+        "business_value": item.business_value,
+        "time_criticality": item.time_criticality,
+        "risk_reduction": item.risk_reduction,
+        "effort": item.effort,
+        "cost_of_delay": score.cost_of_delay,
+        "age_days": score.age_days,
+        "aging_multiplier": score.aging_multiplier,
+        "wsjf": score.wsjf,
+        "priority": score.priority.value,
+        "actionable": score.actionable,
+        "created_at": format_timestamp(item.created_at),
+        "tags": item.tags,
+        "blocked_reason": item.blocked_reason,
+    }
+
+
+def _print_table(ranked: list[ScoredItem], settings: Settings, now: datetime) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not ranked:
+        console.print(f"No items to rank in {settings.backlog.path}.")
+        return
+    table = Table(title=f"Backlog ranked by WSJF at {format_timestamp(now)}", title_justify="left")
+    for name in ("#", "id", "title", "type", "status", "CoD", "size", "age", "×age", "WSJF"):
+        table.add_column(name, justify="right" if name in ("#", "CoD", "size", "age") else "left")
+    table.add_column("band")
+    table.add_column("ready", justify="center")
+    for position, scored in enumerate(ranked, start=1):
+        table.add_row(*_row(position, scored))
+    console.print(table)
+    actionable = sum(1 for s in ranked if s.score.actionable)
+    console.print(
+        f"{len(ranked)} items, {actionable} actionable "
+        f"(READY and WSJF ≥ {settings.scoring.actionable_threshold:g})."
+    )
+
+
+BAND_STYLE = {"critical": "bold red", "high": "yellow", "medium": "cyan", "low": "dim"}
+
+
+def _row(position: int, scored: ScoredItem) -> list[str]:
+    item, score = scored.item, scored.score
+    return [
+        str(position),
+        item.id,
+        item.title if len(item.title) <= 48 else item.title[:47] + "…",
+        item.type.value,
+        item.status.value,
+        f"{score.cost_of_delay}",
+        f"{score.effort}",
+        f"{score.age_days}d",
+        f"{score.aging_multiplier:.2f}",
+        f"{score.wsjf:.2f}",
+        f"[{BAND_STYLE[score.priority.value]}]{score.priority.value}[/]",
+        "✓" if score.actionable else "",
+    ]

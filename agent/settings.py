@@ -1,0 +1,201 @@
+"""Typed settings: defaults in code, then pyproject.toml, then .agent.toml, then AGENT_* variables.
+
+Precedence, lowest to highest: defaults < `[tool.agent]` in the target repository's pyproject.toml
+< `.agent.toml` in the repository root < environment variables `AGENT_<SECTION>__<FIELD>`
+< command-line flags. Every field has a docstring; docs/configuration.md lists them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from agent.errors import InputError
+
+DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
+ENV_PREFIX = "AGENT_"
+
+
+class Section(BaseModel):
+    """Base for settings sections: unknown keys are an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+class BacklogSettings(Section):
+    """Where the backlog lives."""
+
+    path: str = "backlog.yml"
+    """Backlog file, relative to the repository root."""
+
+
+class ScoringSettings(Section):
+    """WSJF parameters (docs/backlog.md explains the formula)."""
+
+    scale: tuple[int, ...] = DEFAULT_SCALE
+    """Allowed values for business_value, time_criticality, risk_reduction and effort."""
+    aging_start_days: int = Field(default=1, ge=0)
+    """Days an item may wait before aging starts to raise its score."""
+    aging_rate: float = Field(default=0.1, ge=0)
+    """Multiplier increase per day of age beyond aging_start_days."""
+    aging_max: float = Field(default=2.0, ge=1)
+    """Upper bound of the aging multiplier."""
+    actionable_threshold: float = Field(default=1.0, ge=0)
+    """Execution threshold: a READY item is actionable when its WSJF is at least this."""
+    band_critical: float = 2.0
+    """WSJF strictly above this is priority 'critical'."""
+    band_high: float = 1.5
+    """WSJF at or above this is priority 'high'."""
+    band_medium: float = 1.0
+    """WSJF at or above this is priority 'medium'; below it is 'low'."""
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_is_sorted_positive(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or any(v <= 0 for v in value) or len(set(value)) != len(value):
+            raise ValueError("expected distinct positive integers, e.g. [1, 2, 3, 5, 8, 13]")
+        return tuple(sorted(value))
+
+    @model_validator(mode="after")
+    def _bands_descend(self) -> ScoringSettings:
+        if not self.band_critical >= self.band_high >= self.band_medium:
+            raise ValueError("expected band_critical >= band_high >= band_medium")
+        return self
+
+
+class Settings(Section):
+    """All settings of one run against one repository."""
+
+    backlog: BacklogSettings = BacklogSettings()
+    """The backlog file."""
+    scoring: ScoringSettings = ScoringSettings()
+    """WSJF scoring and ranking."""
+
+
+def load_settings(
+    repo: Path,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Load settings for `repo` from every source in precedence order."""
+    layers: list[tuple[str, dict[str, Any]]] = []
+    pyproject = repo / "pyproject.toml"
+    if pyproject.is_file():
+        tool = _read_toml(pyproject).get("tool", {})
+        layers.append((str(pyproject), dict(tool.get("agent", {})) if isinstance(tool, dict) else {}))
+    dot_agent = repo / ".agent.toml"
+    if dot_agent.is_file():
+        layers.append((str(dot_agent), _read_toml(dot_agent)))
+    layers.append(("environment", _env_layer(os.environ if env is None else env)))
+    if overrides:
+        layers.append(("command line", dict(overrides)))
+    merged: dict[str, Any] = {}
+    origin: dict[tuple[str, ...], str] = {}
+    for name, layer in layers:
+        _merge(merged, layer, (), name, origin)
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        raise InputError(*_describe(exc, origin)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
+    for key, raw in sorted(env.items()):
+        if not key.startswith(ENV_PREFIX) or "__" not in key:
+            continue
+        section, _, field = key[len(ENV_PREFIX) :].lower().partition("__")
+        layer.setdefault(section, {})[field] = _parse_env_value(raw)
+    return layer
+
+
+def _parse_env_value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        if "," in raw:
+            return [_parse_env_value(part.strip()) for part in raw.split(",")]
+        return raw
+
+
+def _merge(
+    into: dict[str, Any],
+    layer: Mapping[str, Any],
+    prefix: tuple[str, ...],
+    name: str,
+    origin: dict[tuple[str, ...], str],
+) -> None:
+    for key, value in layer.items():
+        path = (*prefix, str(key))
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value, path, name, origin)
+        else:
+            into[key] = dict(value) if isinstance(value, Mapping) else value
+            _record_origin(value, path, name, origin)
+
+
+def _record_origin(
+    value: Any, path: tuple[str, ...], name: str, origin: dict[tuple[str, ...], str]
+) -> None:
+    origin[path] = name
+    if isinstance(value, Mapping):
+        for key, sub in value.items():
+            _record_origin(sub, (*path, str(key)), name, origin)
+
+
+def _describe(exc: ValidationError, origin: dict[tuple[str, ...], str]) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        path = tuple(str(p) for p in err["loc"] if not isinstance(p, int))
+        where = _where(path, origin)
+        field = ".".join(path) or "settings"
+        lines.append(f"{where}: setting '{field}': {_message(err)}")
+    return lines
+
+
+def _message(err: Any) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown setting (see docs/configuration.md)"
+    return f"{err['msg']} (got {err.get('input')!r})"
+
+
+def _where(path: tuple[str, ...], origin: dict[tuple[str, ...], str]) -> str:
+    for depth in range(len(path), 0, -1):
+        source = origin.get(path[:depth])
+        if source is None:
+            continue
+        if source == "environment":
+            return f"environment variable {ENV_PREFIX}{'__'.join(path[:2]).upper()}"
+        if source.endswith(".toml"):
+            return _toml_location(Path(source), path)
+        return source
+    return "settings"
+
+
+def _toml_location(path: Path, keys: tuple[str, ...]) -> str:
+    """Find the line of the last key of `keys` in a TOML file (best effort, for messages)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return str(path)
+    key = re.escape(keys[-1])
+    for number, line in enumerate(lines, start=1):
+        if re.match(rf"\s*(\"?{key}\"?\s*=|\[.*\b{key}\])", line):
+            return f"{path}:{number}"
+    return str(path)

@@ -1,0 +1,1 @@
+"""Jinja prompt templates, one per phase, shipped inside the package."""
