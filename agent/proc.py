@@ -1,4 +1,4 @@
-"""The one place that starts processes: timeouts kill the whole process group, output is captured."""
+"""The one place that starts processes: a timeout kills the whole process group."""
 
 from __future__ import annotations
 
@@ -78,7 +78,10 @@ def run(
 
 
 def spawn(
-    args: Sequence[str], log_path: Path, cwd: Path | None = None, env: Mapping[str, str] | None = None
+    args: Sequence[str],
+    log_path: Path,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> int:
     """Start a long-running background process in its own session; return its pid."""
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -70,6 +70,19 @@ class ScoringSettings(Section):
         return self
 
 
+class TestSettings(Section):
+    """How the target repository's tests are run."""
+
+    command: tuple[str, ...] = ("python", "-m", "pytest")
+    """Test command; the word `python` means the interpreter running agent."""
+    extra_args: tuple[str, ...] = ("-q", "-p", "no:cacheprovider")
+    """Arguments appended after the command (before any test selection)."""
+    junit: bool = True
+    """Pass --junitxml so outcomes are read per test (pytest-compatible runners)."""
+    timeout_s: float = Field(default=600.0, gt=0)
+    """Wall-clock limit of one test run; the whole process group is killed at the limit."""
+
+
 class Settings(Section):
     """All settings of one run against one repository."""
 
@@ -77,6 +90,8 @@ class Settings(Section):
     """The backlog file."""
     scoring: ScoringSettings = ScoringSettings()
     """WSJF scoring and ranking."""
+    tests: TestSettings = TestSettings()
+    """The target repository's test command."""
 
 
 def load_settings(
@@ -89,7 +104,9 @@ def load_settings(
     pyproject = repo / "pyproject.toml"
     if pyproject.is_file():
         tool = _read_toml(pyproject).get("tool", {})
-        layers.append((str(pyproject), dict(tool.get("agent", {})) if isinstance(tool, dict) else {}))
+        layers.append(
+            (str(pyproject), dict(tool.get("agent", {})) if isinstance(tool, dict) else {})
+        )
     dot_agent = repo / ".agent.toml"
     if dot_agent.is_file():
         layers.append((str(dot_agent), _read_toml(dot_agent)))

@@ -1,9 +1,9 @@
 """The contract every tool follows: typed arguments in, a result value out.
 
-A tool is a plain function `(workspace, args) -> ToolResult`. Its pydantic argument model's docstring
-is the description the model sees; field docstrings/descriptions become the parameter docs. The one
-explicit registry (tools/registry.py) lists the tools and yields both OpenAI tool schemas (native mode)
-and the JSON-action schema (json mode). Expected failures are results with ok=False, never exceptions.
+A tool is a plain function `(workspace, args) -> ToolResult`. Its pydantic argument model's
+docstring is the description the model sees; field docstrings become the parameter docs. The one
+explicit registry (tools/registry.py) lists the tools and yields both OpenAI tool schemas (native
+mode) and the JSON-action schema (json mode). Expected failures are results with ok=False.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""ruamel round-trip YAML: positions for error messages, and writes that keep comments and layout."""
+"""ruamel round-trip YAML: positions for errors, and writes that keep comments and layout."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from agent.backlog.models import BACKLOG_VERSION, Backlog, BacklogItem
-from agent.backlog.validate import ALIASES, Problem, validate_backlog
+from agent.backlog.validate import ALIASES, validate_backlog
 from agent.backlog.yamlio import fast_load
 from agent.errors import InputError
 from agent.fsutil import atomic_write_text, locked
@@ -47,9 +47,9 @@ def read_backlog(path: Path, scale: Sequence[int]) -> Backlog:
     if text is None:
         return Backlog()
     try:
-        backlog, problems = validate_backlog(fast_load(text), scale)
+        backlog, _problems = validate_backlog(fast_load(text), scale)
     except yaml.YAMLError:
-        backlog, problems = None, [Problem(1, 1, None, None, "invalid YAML")]
+        backlog = None  # re-parsed below with positions for the error message
     if backlog is not None:
         return backlog
     _document, backlog = _load_round_trip(path, text, scale)

@@ -67,7 +67,9 @@ def _check_top_level(data: dict[str, Any], locate: Locator) -> list[Problem]:
     for key in data:
         if key not in ("version", "items"):
             line, col = locate(None, str(key))
-            problems.append(Problem(line, col, None, str(key), "unknown key (expected version, items)"))
+            problems.append(
+                Problem(line, col, None, str(key), "unknown key (expected version, items)")
+            )
     version = data.get("version")
     if version != BACKLOG_VERSION or isinstance(version, bool):
         line, col = locate(None, "version" if "version" in data else None)

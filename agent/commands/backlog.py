@@ -46,7 +46,9 @@ def _parse_statuses(values: Sequence[str]) -> set[Status]:
                 statuses.add(Status(part.strip().upper()))
             except ValueError:
                 expected = ", ".join(s.value for s in Status)
-                raise InputError(f"--status: unknown status {part!r} (expected {expected})") from None
+                raise InputError(
+                    f"--status: unknown status {part!r} (expected {expected})"
+                ) from None
     return statuses
 
 

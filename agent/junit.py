@@ -1,0 +1,87 @@
+"""Parse JUnit XML (as written by pytest --junitxml) into typed test outcomes."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Outcome(StrEnum):
+    """How one test ended."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One test case from the report."""
+
+    __test__ = False  # not a pytest test class
+
+    node_id: str
+    outcome: Outcome
+    message: str = ""
+    details: str = ""
+    file: str | None = None
+    duration_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class TestReport:
+    """All cases of one run, with counts."""
+
+    __test__ = False
+
+    cases: list[TestCase] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        """Number of cases that ended with `outcome`."""
+        return sum(1 for case in self.cases if case.outcome is outcome)
+
+    @property
+    def problems(self) -> list[TestCase]:
+        """Failed and erroring cases, in report order."""
+        return [c for c in self.cases if c.outcome in (Outcome.FAILED, Outcome.ERROR)]
+
+
+def node_id(classname: str, name: str, file: str | None = None) -> str:
+    """Rebuild pytest's node id (`tests/test_x.py::TestY::test_z`) from JUnit attributes."""
+    parts = classname.split(".") if classname else []
+    if file:
+        depth = len(Path(file).with_suffix("").parts)
+        return "::".join([Path(file).as_posix(), *parts[depth:], name])
+    split = len(parts)
+    while split > 1 and parts[split - 1][:1].isupper():
+        split -= 1  # trailing capitalised parts are test classes
+    module = "/".join(parts[:split]) + ".py" if split else ""
+    return "::".join(part for part in (module, *parts[split:], name) if part)
+
+
+_KINDS = (("failure", Outcome.FAILED), ("error", Outcome.ERROR), ("skipped", Outcome.SKIPPED))
+
+
+def _case(element: ET.Element) -> TestCase:
+    file = element.get("file")
+    nid = node_id(element.get("classname", ""), element.get("name", ""), file)
+    outcome, message, details = Outcome.PASSED, "", ""
+    for tag, kind in _KINDS:
+        child = element.find(tag)
+        if child is not None:
+            outcome, message, details = kind, child.get("message", ""), (child.text or "")
+            break
+    duration = float(element.get("time", "0") or 0)
+    return TestCase(nid, outcome, message, details.strip(), file, duration)
+
+
+def parse_junit(text: str) -> TestReport:
+    """Parse a JUnit XML document; raises ValueError when it is not one."""
+    try:
+        root = ET.fromstring(text)  # noqa: S314 - our own test run wrote it
+    except ET.ParseError as exc:
+        raise ValueError(f"not a JUnit XML report: {exc}") from None
+    return TestReport([_case(element) for element in root.iter("testcase")])
