@@ -1,1 +1,1 @@
-"""The model layer: one client behind a Protocol, action modes, token accounting, caps, the local model."""
+"""The model layer: a client behind a Protocol, action modes, token accounting, caps."""

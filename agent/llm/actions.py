@@ -1,4 +1,4 @@
-"""The two action modes over one tool list: native tool calls, or one schema-constrained JSON action."""
+"""The two action modes over one tool list: native tool calls, or one schema-constrained JSON."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from agent.llm.settings import DEFAULT_PRICES, ModelSettings, Price
 FREE = Price(input=0.0, output=0.0)
 
 
-class BudgetExceeded(Exception):  # noqa: N818 - the name the graph routes on
+class BudgetExceeded(Exception):
     """A model call was not made because it could cross a cap; the item ends BLOCKED ("budget")."""
 
     reason = "budget"
@@ -75,7 +75,8 @@ class Ledger(BaseModel):
         """Raise BudgetExceeded if the next call, at its largest, could cross any cap."""
         steps = self.steps.get(_step_key(item_id, phase), 0) + 1
         if steps > settings.max_steps_per_phase:
-            raise BudgetExceeded(f"steps in phase {phase}", settings.max_steps_per_phase, steps, item_id)
+            cap = settings.max_steps_per_phase
+            raise BudgetExceeded(f"steps in phase {phase}", cap, steps, item_id)
         worst = Usage(prompt_tokens, settings.max_completion_tokens)
         extra_cost = cost_of(worst, price)
         item = self.item(item_id)
@@ -85,9 +86,9 @@ class Ledger(BaseModel):
             ("cost per item", settings.max_cost_per_item, item.cost_usd + extra_cost),
             ("cost per run", settings.max_cost_per_run, self.run.cost_usd + extra_cost),
         )
-        for cap, limit, projected in caps:
+        for name, limit, projected in caps:
             if projected > limit:
-                raise BudgetExceeded(cap, limit, projected, item_id)
+                raise BudgetExceeded(name, limit, projected, item_id)
 
     def record(self, item_id: str, phase: str, usage: Usage, price: Price) -> float:
         """Count a finished call against its item, phase and the run; return its cost."""

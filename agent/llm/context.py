@@ -1,4 +1,4 @@
-"""Keep a conversation inside the model's window by tokens, never losing the task or the latest failure."""
+"""Fit a conversation in the model's window by tokens, keeping the task and the latest failure."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def fit_messages(
     """Return a copy of `messages` whose prompt fits `max_tokens`.
 
     In order: cut long unpinned messages to `tool_output_tokens`; drop the oldest unpinned turns
-    (an assistant tool call together with its tool results); finally cut the longest pinned messages.
+    (an assistant tool call together with its results); finally cut the longest pinned messages.
     """
     pins = set(default_pins(messages) if pinned is None else pinned)
     kept = [

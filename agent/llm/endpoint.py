@@ -1,4 +1,4 @@
-"""Decide which endpoint, model, key and action mode a run uses, from settings and the environment."""
+"""Decide the endpoint, model, key and action mode of a run from settings and the environment."""
 
 from __future__ import annotations
 
@@ -47,5 +47,6 @@ def resolve_endpoint(settings: ModelSettings, env: Mapping[str, str] | None = No
         name = name or BUNDLED_MODEL
     mode = settings.action_mode
     if mode == "auto":
-        mode = "native" if not bundled and (not base_url or "api.openai.com" in base_url) else "json"
+        official = not bundled and (not base_url or "api.openai.com" in base_url)
+        mode = "native" if official else "json"
     return Endpoint(base_url, api_key, name, bundled, mode)

