@@ -10,7 +10,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import FrameType
@@ -71,7 +71,12 @@ def read_state() -> ServerInfo | None:
     return None
 
 
-def start_server(port: int = 0, threads: int = 2, wait_s: float = HEALTH_TIMEOUT_S) -> ServerInfo:
+def start_server(
+    port: int = 0,
+    threads: int = 2,
+    wait_s: float = HEALTH_TIMEOUT_S,
+    extra_args: Sequence[str] = (),
+) -> ServerInfo:
     """Start llama-server in the background (or return the running one) and wait until healthy."""
     running = read_state()
     if running is not None:
@@ -86,7 +91,7 @@ def start_server(port: int = 0, threads: int = 2, wait_s: float = HEALTH_TIMEOUT
         raise InputError("the bundled model is not set up: run `agent model setup` first")
     chosen = port or free_port()
     args = [str(binary), "-m", str(model), "--host", HOST, "--port", str(chosen), "--jinja",
-            "-t", str(threads), "-c", str(CONTEXT_TOKENS), "--no-webui"]  # fmt: skip
+            "-t", str(threads), "-c", str(CONTEXT_TOKENS), "--no-webui", *extra_args]  # fmt: skip
     pid = spawn(args, paths.server_log())
     info = ServerInfo(pid, chosen, time.time())
     atomic_write_text(paths.server_state(), json.dumps(asdict(info)))
