@@ -2,7 +2,7 @@
 
 Starts the bundled llama-server on the fixed recording port at temperature 0, runs the chosen
 tests with `--record-mode=rewrite` (each cassette is deleted and recorded afresh), then stops the
-server it started, by its pid. A server the user already runs on that port is reused and left running.
+server it started, by its pid. A server already running on that port is reused and left running.
 """
 
 from __future__ import annotations
