@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, Field
 
 from agent.llm.protocol import Usage
@@ -64,6 +66,8 @@ class Ledger(BaseModel):
     run: Tally = Field(default_factory=Tally)
     items: dict[str, Tally] = Field(default_factory=dict)
     steps: dict[str, int] = Field(default_factory=dict)
+    prompt_ratio: float = 1.0
+    """Largest seen ratio of server-counted to estimated prompt tokens (tokenizers differ)."""
 
     def item(self, item_id: str) -> Tally:
         """The tally of one item (created empty on first use)."""
@@ -77,7 +81,7 @@ class Ledger(BaseModel):
         if steps > settings.max_steps_per_phase:
             cap = settings.max_steps_per_phase
             raise BudgetExceeded(f"steps in phase {phase}", cap, steps, item_id)
-        worst = Usage(prompt_tokens, settings.max_completion_tokens)
+        worst = Usage(math.ceil(prompt_tokens * self.prompt_ratio), settings.max_completion_tokens)
         extra_cost = cost_of(worst, price)
         item = self.item(item_id)
         caps = (
@@ -90,8 +94,12 @@ class Ledger(BaseModel):
             if projected > limit:
                 raise BudgetExceeded(name, limit, projected, item_id)
 
-    def record(self, item_id: str, phase: str, usage: Usage, price: Price) -> float:
+    def record(
+        self, item_id: str, phase: str, usage: Usage, price: Price, estimate: int = 0
+    ) -> float:
         """Count a finished call against its item, phase and the run; return its cost."""
+        if estimate > 0:
+            self.prompt_ratio = max(self.prompt_ratio, usage.prompt_tokens / estimate)
         cost = cost_of(usage, price)
         self.run.add(usage, cost)
         self.item(item_id).add(usage, cost)

@@ -75,7 +75,7 @@ class ModelSession:
         self.ledger.check(self.settings, self._price or FREE, item_id, phase, estimate)
         completion = self.model.complete(fitted, request)
         usage, source = self._usage(completion, estimate)
-        cost = self.ledger.record(item_id, phase, usage, self._price or FREE)
+        cost = self.ledger.record(item_id, phase, usage, self._price or FREE, estimate)
         self._log_call(item_id, phase, fitted, completion, usage, source, cost)
         return completion
 
