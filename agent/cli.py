@@ -87,9 +87,11 @@ def resume(repo: RepoArg = Path(".")) -> None:
 
 
 @app.command()
-def status(repo: RepoArg = Path(".")) -> None:
+def status(repo: RepoArg = Path("."), as_json: JsonOpt = False) -> None:
     """Show runs, the current item and phase, and spend."""
-    _not_yet("status", "agent graph")
+    from agent.commands.runs import show_status
+
+    show_status(repo, as_json)
 
 
 @app.command()

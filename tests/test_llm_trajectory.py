@@ -56,3 +56,20 @@ def test_run_totals_sum_the_latest_run(tmp_path: Path) -> None:
     assert totals.cost_usd == 0.5 and totals.latency_s == 3.0
     assert (totals.tool_results, totals.failed_steps) == (1, 1)
     assert latest_run(tmp_path / "nothing") is None
+
+
+def test_agent_status_shows_the_latest_run_totals(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    runner = CliRunner()
+    assert "no runs yet" in runner.invoke(app, ["status", str(tmp_path)]).output
+    log = TrajectoryLog(trajectory_path(tmp_path, "run-9"))
+    log.append({"event": "model_call", "prompt_tokens": 1200, "completion_tokens": 34,
+                "cost_usd": 0.0, "latency_s": 2.0})  # fmt: skip
+    shown = runner.invoke(app, ["status", str(tmp_path)])
+    assert shown.exit_code == 0
+    assert "run run-9: 1 model calls, 1,200 prompt + 34 completion tokens" in shown.output
+    as_json = json.loads(runner.invoke(app, ["status", str(tmp_path), "--json"]).output)
+    assert as_json["prompt_tokens"] == 1200 and as_json["run_id"] == "run-9"
