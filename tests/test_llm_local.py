@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -158,3 +160,20 @@ def test_model_cli_status_serve_and_stop() -> None:
     assert "weights: ready" in running.output and "healthy" in running.output
     stopped = runner.invoke(app, ["model", "stop"])
     assert f"stopped pid {state.pid}" in stopped.output and not pid_alive(state.pid)
+
+
+def test_setup_without_cmake_fails_clearly_with_exit_2(tmp_path: Path) -> None:
+    model = paths.model_path()
+    model.parent.mkdir(parents=True, exist_ok=True)
+    with model.open("wb") as handle:
+        handle.truncate(paths.MODEL_SIZE)
+    paths.verified_marker().write_text(paths.MODEL_SHA256 + "\n")
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty)}
+    env.pop("CXX", None)
+    done = subprocess.run([sys.executable, "-m", "agent", "model", "setup"], env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "cmake not found" in done.stderr and "Traceback" not in done.stderr
+    assert not paths.server_binary().exists()
