@@ -177,3 +177,18 @@ def test_setup_without_cmake_fails_clearly_with_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "cmake not found" in done.stderr and "Traceback" not in done.stderr
     assert not paths.server_binary().exists()
+
+
+def test_open_model_starts_the_bundled_server_only_without_an_endpoint() -> None:
+    from agent.llm.factory import open_model
+    from agent.llm.settings import ModelSettings
+
+    with open_model(ModelSettings(), {"OPENAI_API_KEY": "sk-test-dummy"}) as (model, endpoint):
+        assert endpoint.is_openai and model.model_name == "gpt-4o-mini"
+        assert read_state() is None
+    _install_fake_setup()
+    with open_model(ModelSettings(), {}) as (model, endpoint):
+        state = read_state()
+        assert state is not None and endpoint.base_url == state.base_url and endpoint.bundled
+        assert endpoint.action_mode == "json"
+    assert not pid_alive(state.pid) and read_state() is None

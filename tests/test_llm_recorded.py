@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from agent.llm.actions import Mode
 from agent.llm.budget import Ledger
@@ -29,11 +29,20 @@ SYSTEM = (
 )
 
 
+class LineRange(BaseModel):
+    """Lines to show, 1-based and inclusive."""
+
+    first: int
+    last: int
+
+
 class ReadFile(ToolArgs):
     """Read a text file of the repository."""
 
     path: str
     """Path relative to the repository root, e.g. 'pkg/mod.py'."""
+    lines: LineRange | None = None
+    """Only these lines (omit to read the whole file)."""
 
     @field_validator("path")
     @classmethod
