@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import httpx2
 import openai
 import pytest
 
+try:  # openai 3.x runs on httpx2, openai 1.x on httpx
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover
+    import httpx  # type: ignore[no-redef]
+
 from agent.llm.client import is_retryable, with_retries
 
-REQUEST = httpx2.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
+REQUEST = httpx.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
 
 
 def _status(code: int) -> openai.APIStatusError:
-    response = httpx2.Response(code, request=REQUEST)
+    response = httpx.Response(code, request=REQUEST)
     return openai.APIStatusError(f"HTTP {code}", response=response, body=None)
 
 
