@@ -64,14 +64,16 @@ class ModelSession:
     ) -> Completion:
         """Make one capped, accounted, logged call; raise BudgetExceeded before crossing a cap."""
         request = request or Request()
+        tools_tokens = self._tools_tokens(request)
+        room = self.settings.context_window - self.settings.max_completion_tokens
         fitted = fit_messages(
             messages,
-            self.settings.context_window - self.settings.max_completion_tokens,
+            int(room / self.ledger.prompt_ratio) - tools_tokens,
             self.settings.tool_output_tokens,
             self.model.model_name,
             pinned,
         )
-        estimate = count_messages(fitted, self.model.model_name) + self._tools_tokens(request)
+        estimate = count_messages(fitted, self.model.model_name) + tools_tokens
         self.ledger.check(self.settings, self._price or FREE, item_id, phase, estimate)
         completion = self.model.complete(fitted, request)
         usage, source = self._usage(completion, estimate)
