@@ -9,6 +9,7 @@ from agent.llm.protocol import Usage
 from agent.llm.scripted import ScriptedModel
 from agent.llm.session import ModelSession
 from agent.llm.settings import ModelSettings, Price
+from agent.llm.tokens import count_messages
 
 HELLO = [{"role": "user", "content": "hello"}]
 
@@ -23,19 +24,33 @@ def _run_until_blocked(session: ModelSession, model: ScriptedModel, item: str = 
 
 
 def test_token_cap_per_item_stops_before_the_call_that_could_cross_it() -> None:
-    settings = ModelSettings(max_tokens_per_item=1000, max_completion_tokens=100)
-    model = ScriptedModel(["ok"] * 50, usage=Usage(300, 50))
+    messages = [{"role": "user", "content": "word " * 300}]
+    estimate = count_messages(messages)
+    per_call = Usage(2 * estimate, 50)  # the server's tokenizer counts twice what tiktoken does
+    cap = 2 * per_call.total + 2 * estimate + 100 - 1
+    settings = ModelSettings(max_tokens_per_item=cap, max_completion_tokens=100)
+    model = ScriptedModel(["ok"] * 5, usage=per_call)
     session = ModelSession(model, settings, Ledger(), "json")
-    assert _run_until_blocked(session, model) == "tokens per item"
-    # The server counts ~43x the local estimate; the ledger calibrates, so call 3 (700 + 300 + 100)
-    # is refused instead of reaching 1050.
-    assert len(model.calls) == 2 and session.ledger.item("BL-1").tokens == 700
-    assert session.ledger.item("BL-1").tokens <= settings.max_tokens_per_item
+    session.reply(messages, "BL-1", "green")
+    session.reply(messages, "BL-1", "green")
+    with pytest.raises(BudgetExceeded) as blocked:
+        session.reply(messages, "BL-1", "green")
+    # Uncalibrated, call 3 would be projected at 2*total + estimate + 100 < cap and cross it.
+    assert blocked.value.cap == "tokens per item" and len(model.calls) == 2
+    assert session.ledger.item("BL-1").tokens == 2 * per_call.total <= cap
+
+
+def test_no_call_is_made_once_the_run_token_cap_is_reached() -> None:
+    settings = ModelSettings(max_tokens_per_run=500, max_completion_tokens=100)
+    model = ScriptedModel(["ok"] * 50, usage=Usage(150, 50))
+    session = ModelSession(model, settings, Ledger(), "json")
+    assert _run_until_blocked(session, model) == "tokens per run"
+    assert len(model.calls) == 2 and session.ledger.run.tokens == 400
 
 
 def test_cost_cap_per_run_spans_items_and_no_call_is_made_past_it() -> None:
     settings = ModelSettings(
-        max_cost_per_run=0.007,
+        max_cost_per_run=0.006,
         max_completion_tokens=100,
         prices={"paid": Price(input=10, output=10)},
     )

@@ -10,6 +10,7 @@ from agent.llm.protocol import Usage
 from agent.llm.settings import DEFAULT_PRICES, ModelSettings, Price
 
 FREE = Price(input=0.0, output=0.0)
+MIN_CALIBRATION_TOKENS = 256
 
 
 class BudgetExceeded(Exception):
@@ -98,7 +99,7 @@ class Ledger(BaseModel):
         self, item_id: str, phase: str, usage: Usage, price: Price, estimate: int = 0
     ) -> float:
         """Count a finished call against its item, phase and the run; return its cost."""
-        if estimate > 0:
+        if estimate >= MIN_CALIBRATION_TOKENS:  # small prompts are dominated by template overhead
             self.prompt_ratio = max(self.prompt_ratio, usage.prompt_tokens / estimate)
         cost = cost_of(usage, price)
         self.run.add(usage, cost)
