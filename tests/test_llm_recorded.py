@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, field_validator
+from vcr.errors import CannotOverwriteExistingCassetteException
 
 from agent.llm.actions import Mode
 from agent.llm.budget import Ledger
 from agent.llm.client import OpenAIChatModel
 from agent.llm.endpoint import Endpoint
-from agent.llm.protocol import ModelError
 from agent.llm.session import ModelSession
 from agent.llm.settings import ModelSettings
 from agent.llm.trajectory import TrajectoryLog, run_totals
@@ -82,8 +82,10 @@ FAILURE = (
 )
 
 
-def _session(tmp_path: Path, mode: Mode = "json") -> ModelSession:
-    settings = ModelSettings(temperature=0.0, max_retries=0, max_completion_tokens=256)
+def _session(tmp_path: Path, mode: Mode = "json", max_tokens: int = 256) -> ModelSession:
+    settings = ModelSettings(
+        temperature=0.0, max_retries=0, max_completion_tokens=max_tokens, timeout_s=600
+    )
     endpoint = Endpoint(
         f"http://127.0.0.1:{RECORDING_PORT}/v1", "sk-test-dummy", MODEL, False, "json"
     )
@@ -109,7 +111,10 @@ def test_json_action_validates(tmp_path: Path) -> None:
     session = _session(tmp_path)
     messages = [
         {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": f"The test fails:\n{FAILURE}\nThe code is in calc.py."},
+        {
+            "role": "user",
+            "content": f"The test fails:\n{FAILURE}\nThe code is in calc.py; read it first.",
+        },
     ]
     step = session.next_action(messages, TOOLS, "BL-1", "green")
     assert step.action is not None and step.attempts == 1
@@ -140,9 +145,24 @@ def test_invalid_reply_is_repaired_on_retry(tmp_path: Path) -> None:
 
 
 @pytest.mark.vcr
+def test_native_tool_calls_with_the_local_model_end_as_a_failed_step(tmp_path: Path) -> None:
+    # Measured: this model answers `tools` + tool_choice="required" with a fenced JSON block, not a
+    # tool call, so native mode yields a failed step (after one repair turn), never a crash.
+    session = _session(tmp_path, "native", max_tokens=96)
+    messages = [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": f"The test fails:\n{FAILURE}\nThe code is in calc.py."},
+    ]
+    step = session.next_action(messages, TOOLS, "BL-1", "green")
+    assert step.failed and step.attempts == 2
+    assert step.error is not None and "expected exactly one tool call" in step.error
+    assert session.ledger.run.calls == 2
+
+
+@pytest.mark.vcr(record_mode="none")  # replay-only even while recording: it must never add to it
 @pytest.mark.default_cassette("test_plain_reply.yaml")
 def test_changed_prompt_does_not_match_the_cassette(tmp_path: Path) -> None:
     session = _session(tmp_path)
     messages = [{"role": "user", "content": "Reply with the single word: ping"}]
-    with pytest.raises(ModelError):
+    with pytest.raises(CannotOverwriteExistingCassetteException, match="differ in body"):
         session.reply(messages, "BL-1", "clarify")
