@@ -12,6 +12,7 @@ Prompt caching is disabled per request (`cache_prompt: false`) so every run re-r
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -75,6 +76,8 @@ def main() -> int:
         prompt_rate, gen_rate, prompt_tokens = _throughput(model, args.runs)
     print(f"prompt: {prompt_rate:.1f} tok/s (median of {args.runs}, {prompt_tokens}-token prompt)")
     print(f"generation: {gen_rate:.1f} tok/s (median of {args.runs}, 128 tokens)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average during the run: {load} on {os.cpu_count()} CPUs (others' work slows it)")
     return 0
 
 
