@@ -1,4 +1,4 @@
-"""backlog.yml round-trip: comments and layout survive, only changed fields differ, writers serialize."""
+"""backlog.yml round-trip: comments survive, only changed fields differ, writers serialize."""
 
 from __future__ import annotations
 

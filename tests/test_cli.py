@@ -115,7 +115,8 @@ def test_cli_start_up_does_not_import_heavy_modules(repo: Path) -> None:
         "sys.argv = ['agent', 'backlog', '--json', sys.argv[1]]\n"
         "try:\n    runpy.run_module('agent', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "heavy = [m for m in ('langgraph', 'openai', 'tiktoken', 'langchain_core') if m in sys.modules]\n"
+        "names = ('langgraph', 'openai', 'tiktoken', 'langchain_core')\n"
+        "heavy = [m for m in names if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     done = subprocess.run(
