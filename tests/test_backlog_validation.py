@@ -123,6 +123,15 @@ def test_malformed_yaml_has_a_position(tmp_path: Path) -> None:
     assert "invalid YAML" in errors[0]
 
 
+def test_duplicate_key_in_one_item(tmp_path: Path) -> None:
+    text = "version: 1\nitems:\n" + VALID_ITEM.format(id="A") + "    type: feature\n"
+    errors = errors_for(tmp_path, text)
+    assert errors == [
+        'backlog.yml:12:5: invalid YAML: found duplicate key "type" with value "feature" '
+        '(original value: "bug")'
+    ]
+
+
 def test_wrong_version_and_unknown_top_level_key(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "version: 2\nitem: []\n")
     assert errors == [

@@ -8,11 +8,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from agent.backlog.models import BACKLOG_VERSION, Backlog, BacklogItem
 from agent.backlog.validate import ALIASES, validate_backlog
-from agent.backlog.yamlio import fast_load
+from agent.backlog.yamlio import FastYAMLError, fast_load
 from agent.errors import InputError
 from agent.fsutil import atomic_write_text, locked
 
@@ -48,7 +46,7 @@ def read_backlog(path: Path, scale: Sequence[int]) -> Backlog:
         return Backlog()
     try:
         backlog, _problems = validate_backlog(fast_load(text), scale)
-    except yaml.YAMLError:
+    except FastYAMLError:
         backlog = None  # re-parsed below with positions for the error message
     if backlog is not None:
         return backlog

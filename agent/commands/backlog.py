@@ -95,13 +95,19 @@ def _print_table(ranked: list[ScoredItem], settings: Settings, now: datetime) ->
         pad_edge=False,
     )
     rows = [_row(position, scored) for position, scored in enumerate(ranked, start=1)]
+    widths = [
+        max(len(name), *(len(Text.from_markup(row[i]).plain) for row in rows))
+        for i, name in enumerate(COLUMNS)
+    ]
+    title_index = COLUMNS.index("title")
+    spare = console.width - (sum(widths) - widths[title_index]) - (len(COLUMNS) - 1)
     for index, name in enumerate(COLUMNS):
         if name == "title":
-            table.add_column(name, no_wrap=True, overflow="ellipsis", min_width=10)
+            width = max(10, min(widths[index], spare))
+            table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
             continue
-        width = max(len(name), *(len(Text.from_markup(row[index]).plain) for row in rows))
         justify: JustifyMethod = "right" if name in NUMERIC else "left"
-        table.add_column(name, justify=justify, no_wrap=True, min_width=width)
+        table.add_column(name, justify=justify, no_wrap=True, min_width=widths[index])
     for row in rows:
         table.add_row(*row)
     console.print(table)
