@@ -75,15 +75,46 @@ def discover(repo: RepoArg = Path(".")) -> None:
 
 
 @app.command()
-def run(repo: RepoArg = Path(".")) -> None:
+def run(
+    repo: RepoArg = Path("."),
+    item: Annotated[str | None, typer.Option("--item", help="Work this item.")] = None,
+    max_items: Annotated[int, typer.Option("--max-items", min=1, help="Items per run.")] = 1,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Never ask: escalate what needs a human.")
+    ] = False,
+    discover: Annotated[
+        bool, typer.Option("--discover/--no-discover", help="Run discovery first.")
+    ] = True,
+    sources: Annotated[
+        str, typer.Option("--sources", help="Discovery sources for the run.")
+    ] = "comments,tests,backlog",
+    discover_only: Annotated[
+        bool, typer.Option("--discover-only", help="Stop after discovery and scoring.")
+    ] = False,
+    auto_merge: Annotated[
+        bool, typer.Option("--auto-merge", help="Merge when the auto-approve rules hold.")
+    ] = False,
+    now: NowOpt = None,
+) -> None:
     """Work the top READY item through the TDD micro cycle on its own branch."""
-    _not_yet("run", "agent graph")
+    from agent.commands.run import interactive_terminal, run_command
+    from agent.discovery.engine import parse_sources
+    from agent.graph.context import RunOptions
+
+    options = RunOptions(
+        item_id=item, max_items=max_items, interactive=interactive_terminal(yes),
+        discover=discover, sources=parse_sources(sources, ()), discover_only=discover_only,
+        auto_merge=auto_merge,
+    )  # fmt: skip
+    raise typer.Exit(run_command(repo, options, now))
 
 
 @app.command()
 def resume(repo: RepoArg = Path(".")) -> None:
     """Continue the last interrupted run from its last completed step."""
-    _not_yet("resume", "agent graph")
+    from agent.commands.run import resume_command
+
+    raise typer.Exit(resume_command(repo))
 
 
 @app.command()
@@ -93,9 +124,16 @@ def status(repo: RepoArg = Path(".")) -> None:
 
 
 @app.command()
-def clarify(item_id: Annotated[str, typer.Argument(help="Item id.")]) -> None:
-    """Agree an item's acceptance criteria in a chat."""
-    _not_yet("clarify", "agent graph")
+def clarify(
+    item_id: Annotated[str, typer.Argument(help="Item id.")],
+    repo: RepoArg = Path("."),
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Never ask: escalate.")] = False,
+) -> None:
+    """Agree an item's acceptance criteria in a chat; the item becomes READY."""
+    from agent.commands.clarify import clarify_command
+    from agent.commands.run import interactive_terminal
+
+    raise typer.Exit(clarify_command(repo, item_id, interactive_terminal(yes)))
 
 
 @app.command()

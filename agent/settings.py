@@ -83,6 +83,21 @@ class TestSettings(Section):
     """Wall-clock limit of one test run; the whole process group is killed at the limit."""
 
 
+class AgentSettings(Section):
+    """How the micro cycle works an item."""
+
+    red_attempts: int = Field(default=3, gt=0)
+    """Tries the model gets to write a test that fails for the right reason."""
+    regression_rounds: int = Field(default=2, ge=0)
+    """Times CI or lint regressions are fed back to the model before the item is blocked."""
+    clarify_rounds: int = Field(default=3, gt=0)
+    """Rounds of the clarification chat before the item is blocked."""
+    refactor: str = Field(default="auto", pattern="^(auto|on|off)$")
+    """Refactor pass: on, off, or auto (on with native tool calling, off in json mode)."""
+    changelog: str = "CHANGELOG.md"
+    """Keep a Changelog file the docs phase adds an entry to."""
+
+
 class Settings(Section):
     """All settings of one run against one repository."""
 
@@ -92,6 +107,8 @@ class Settings(Section):
     """WSJF scoring and ranking."""
     tests: TestSettings = TestSettings()
     """The target repository's test command."""
+    agent: AgentSettings = AgentSettings()
+    """The micro cycle."""
 
 
 def load_settings(
