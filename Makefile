@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test lint typecheck pytest bench clean
+.PHONY: setup test lint typecheck pytest bench cassettes clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,10 @@ pytest: setup
 ## bench: benchmarks (not part of the test suite); figures go in docs/benchmarks.md
 bench: setup
 	$(BIN)/python bench/backlog_bench.py
+
+## cassettes: re-record HTTP cassettes from the bundled local model (docs/testing.md); TESTS=... picks tests
+cassettes: setup
+	$(BIN)/python scripts/record_cassettes.py $(TESTS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

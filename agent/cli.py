@@ -118,9 +118,11 @@ def resume(repo: RepoArg = Path(".")) -> None:
 
 
 @app.command()
-def status(repo: RepoArg = Path(".")) -> None:
+def status(repo: RepoArg = Path("."), as_json: JsonOpt = False) -> None:
     """Show runs, the current item and phase, and spend."""
-    _not_yet("status", "agent graph")
+    from agent.commands.runs import show_status
+
+    show_status(repo, as_json)
 
 
 @app.command()
@@ -145,7 +147,36 @@ def report(repo: RepoArg = Path(".")) -> None:
 @model_app.command("setup")
 def model_setup() -> None:
     """Download and verify the bundled model and build its server."""
-    _not_yet("model setup", "model layer")
+    from agent.commands.model import setup_model
+
+    setup_model()
+
+
+@model_app.command("serve")
+def model_serve(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: a free one).")] = 0,
+    threads: Annotated[int, typer.Option("--threads", help="CPU threads.")] = 2,
+) -> None:
+    """Start the bundled model server in the background and print its base URL."""
+    from agent.commands.model import serve_model
+
+    serve_model(port, threads)
+
+
+@model_app.command("status")
+def model_status() -> None:
+    """Show whether the bundled model is set up and its server running."""
+    from agent.commands.model import model_status as show
+
+    show()
+
+
+@model_app.command("stop")
+def model_stop() -> None:
+    """Stop the bundled model server started by `agent model serve`."""
+    from agent.commands.model import stop_model
+
+    stop_model()
 
 
 def main() -> None:

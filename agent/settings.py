@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agent.errors import InputError
+from agent.llm.settings import ModelSettings
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
@@ -105,6 +106,8 @@ class Settings(Section):
     """The backlog file."""
     scoring: ScoringSettings = ScoringSettings()
     """WSJF scoring and ranking."""
+    model: ModelSettings = ModelSettings()
+    """The model endpoint, action mode, token accounting and spend caps."""
     tests: TestSettings = TestSettings()
     """The target repository's test command."""
     agent: AgentSettings = AgentSettings()
