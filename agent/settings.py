@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agent.errors import InputError
+from agent.scope import ScopeSettings
+from agent.worksettings import ToolSettings, WorkspaceSettings
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
@@ -92,6 +94,12 @@ class Settings(Section):
     """WSJF scoring and ranking."""
     tests: TestSettings = TestSettings()
     """The target repository's test command."""
+    workspace: WorkspaceSettings = WorkspaceSettings()
+    """Item worktrees, branches and the agent's commit identity."""
+    tools: ToolSettings = ToolSettings()
+    """Limits of the model's tools and the optional shell tool."""
+    scope: ScopeSettings = ScopeSettings()
+    """Automation scope (.automation-scope.yaml fields win over these)."""
 
 
 def load_settings(
