@@ -37,7 +37,7 @@ def slugify(text: str, max_length: int = 40) -> str:
 
 def branch_name(item_id: str, title: str, prefix: str = "agent/") -> str:
     """Name the branch of an item: `<prefix><item-id>-<slug>`."""
-    safe_id = re.sub(r"[^A-Za-z0-9._-]+", "-", item_id).strip("-.") or "item"
+    safe_id = re.sub(r"[^A-Za-z0-9_-]+", "-", item_id).strip("-") or "item"
     return f"{prefix}{safe_id}-{slugify(title)}"
 
 
