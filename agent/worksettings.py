@@ -8,10 +8,6 @@ DEFAULT_SHELL_ALLOW = (
     "python -m pytest",
     "python -m ruff check",
     "python -m mypy",
-    "git status",
-    "git diff",
-    "git log",
-    "git show",
     "ls",
 )
 
@@ -35,17 +31,6 @@ class WorkspaceSettings(_Section):
     """Directory holding item worktrees; default: `<git dir>/agent-worktrees`."""
 
 
-class ShellSettings(_Section):
-    """The optional shell tool: allowlisted commands, run without a shell."""
-
-    enabled: bool = False
-    """Offer the run_command tool to the model at all."""
-    allow: tuple[str, ...] = DEFAULT_SHELL_ALLOW
-    """Allowed command prefixes (words); deletions, network, installs, push/reset never run."""
-    timeout_s: float = Field(default=120.0, gt=0)
-    """Wall-clock limit of one command; its whole process group is killed at the limit."""
-
-
 class ToolSettings(_Section):
     """Limits on what tools read and return to the model."""
 
@@ -55,5 +40,9 @@ class ToolSettings(_Section):
     """Larger files are refused by read_file, search and replace_text."""
     max_search_results: int = Field(default=100, ge=1)
     """Most matching lines search returns."""
-    shell: ShellSettings = ShellSettings()
-    """The optional shell tool."""
+    shell_enabled: bool = False
+    """Offer the run_command tool (allowlisted commands, no shell) to the model at all."""
+    shell_allow: tuple[str, ...] = DEFAULT_SHELL_ALLOW
+    """Allowed command prefixes (words); deletions, network, installs, push/reset never run."""
+    shell_timeout_s: float = Field(default=120.0, gt=0)
+    """Wall-clock limit of one shell command; its whole process group is killed at the limit."""

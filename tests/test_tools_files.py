@@ -42,7 +42,10 @@ def test_read_file_numbers_lines_and_ranges(ws: ItemWorkspace) -> None:
     assert whole.ok and whole.output.splitlines()[0] == "src/model.py: lines 1-8 of 8"
     assert "    2      def add(self, a, b):" in whole.output
     part = call(read_file, ws, path="src/model.py", start=3, end=4)
-    assert part.output.splitlines()[1:] == ["    3          total = a + b", "    4          return total"]
+    assert part.output.splitlines()[1:] == [
+        "    3          total = a + b",
+        "    4          return total",
+    ]
     past = call(read_file, ws, path="src/model.py", start=50)
     assert not past.ok and "past the end (8 lines)" in past.output
     missing = call(read_file, ws, path="nope.py")
@@ -122,7 +125,9 @@ def test_binary_and_oversized_files_refused(tmp_path: Path) -> None:
 
 def test_list_dir_and_search(ws: ItemWorkspace) -> None:
     listing = call(list_dir, ws, path=".")
-    assert "src/" in listing.output and "README.md" in listing.output and ".git" not in listing.output
+    assert (
+        "src/" in listing.output and "README.md" in listing.output and ".git" not in listing.output
+    )
     (ws.root / "src" / "extra.py").write_text("def add_more():\n    pass\n")
     deep = call(list_dir, ws, path="src", recursive=True)
     assert deep.output.splitlines()[1:] == ["src/calc.py", "src/extra.py", "src/model.py"]
@@ -145,7 +150,11 @@ def test_write_file_creates_parents(ws: ItemWorkspace) -> None:
 
 def test_replace_text_exact(ws: ItemWorkspace) -> None:
     result = call(
-        replace_text, ws, path="src/model.py", old="        total = a + b\n", new="        total = b + a\n"
+        replace_text,
+        ws,
+        path="src/model.py",
+        old="        total = a + b\n",
+        new="        total = b + a\n",
     )
     assert result.ok and result.data["mode"] == "exact"
     assert (ws.root / "src" / "model.py").read_text() == CODE.replace("a + b", "b + a")

@@ -11,7 +11,6 @@ from tests.toolkit import call, user_repo, worked_item
 from tools.tests import run_tests
 
 
-
 @pytest.fixture(autouse=True)
 def _plain_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sample repositories need no plugins; skipping their auto-load keeps runs fast."""

@@ -1,8 +1,9 @@
-"""Item worktrees: isolation, identity, refusals, crashed runs, and the user's tree left as it was."""
+"""Item worktrees: isolation, identity, refusals, crashed runs; the user's tree left as it was."""
 
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from agent.errors import InputError
 from agent.settings import load_settings
 from agent.workspace import branch_name, close_workspace, open_workspace, slugify
 from tests.support import git, make_repo, tree_snapshot, write_files
-from tests.toolkit import user_repo, worked_item
+from tests.toolkit import call, user_repo, worked_item
+from tools.files import replace_text
+from tools.git import git_commit
 
 
 def dirty(repo: Path) -> None:
@@ -75,24 +78,20 @@ def test_user_tree_byte_identical(tmp_path: Path, outcome: str) -> None:
     repo = user_repo(tmp_path)
     dirty(repo)
     before = tree_snapshot(repo)
-    with pytest.raises(RuntimeError) if outcome == "exception" else _nothing():
-        with worked_item(repo) as ws:
-            (ws.root / "src" / "calc.py").write_text("def add(a, b):\n    return 0\n")
-            (ws.root / "new_module.py").write_text("X = 1\n")
-            if outcome == "success":
-                assert ws.commit("fix: change adder") is not None
-            if outcome == "exception":
-                raise RuntimeError("model crashed mid-item")
+    expectation = pytest.raises(RuntimeError) if outcome == "exception" else nullcontext()
+    with expectation, worked_item(repo) as ws:
+        (ws.root / "src" / "calc.py").write_text("def add(a, b):\n    return 0\n")
+        (ws.root / "new_module.py").write_text("X = 1\n")
+        if outcome == "success":
+            assert call(git_commit, ws, message="fix: change adder").ok
+        if outcome == "failure":
+            assert not call(replace_text, ws, path="README.md", old="absent", new="x").ok
+            assert not call(git_commit, ws, message="not conventional").ok
+        if outcome == "exception":
+            raise RuntimeError("model crashed mid-item")
+    assert not ws.root.exists()
     assert tree_snapshot(repo) == before
     assert (repo / "src" / "calc.py").read_text() == "# unstaged edit\n"
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def test_refuses_not_a_repo_and_no_commits(tmp_path: Path) -> None:

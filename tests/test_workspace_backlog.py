@@ -1,4 +1,4 @@
-"""backlog.yml is the one tracked file the agent writes in the user's tree: it merges, never clobbers."""
+"""backlog.yml is the one tracked file the agent writes in the user's tree: it merges edits."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ _DROPPED_KEYS = frozenset({"title", "format"})
 
 def available_tools(settings: Settings | None = None) -> tuple[ToolSpec, ...]:
     """The tools offered under `settings`: the shell tool only when it is enabled."""
-    shell_on = settings is not None and settings.tools.shell.enabled
+    shell_on = settings is not None and settings.tools.shell_enabled
     return tuple(spec for spec in TOOLS if spec.name not in OPTIONAL or shell_on)
 
 

@@ -1,6 +1,6 @@
 """The optional shell tool: allowlisted commands as argv (no shell), with a timeout.
 
-Off by default (`[tool.agent.tools.shell] enabled = true`). Whatever the allowlist says, deletions
+Off by default (`[tool.agent.tools] shell_enabled = true`). Whatever the allowlist says, deletions
 with `rm -r/-f`, network tools, package installs, privilege changes and git push/reset/rebase/clean
 never run, and no argument may name a path outside the worktree or a restricted one.
 """
@@ -76,27 +76,35 @@ def allowed_prefix(argv: list[str], allow: tuple[str, ...]) -> str | None:
 @tool
 def run_command(workspace: Workspace, args: RunCommandArgs, config: ToolConfig) -> ToolResult:
     """Run an allowlisted argv in the worktree with a timeout; output redacted and cut."""
-    shell = config.settings.tools.shell
-    if not shell.enabled:
-        raise Refused("the shell tool is disabled (enable tools.shell.enabled in the settings)")
+    tools = config.settings.tools
+    if not tools.shell_enabled:
+        raise Refused("the shell tool is disabled (set tools.shell_enabled = true to enable it)")
     reason = forbidden_reason(args.argv)
     if reason is not None:
-        raise Refused(f"{shlex.join(args.argv)}: {reason}", rule="shell.never")
-    if allowed_prefix(args.argv, shell.allow) is None:
-        allowed = "; ".join(shell.allow) or "nothing"
+        raise Refused(f"{shlex.join(args.argv)}: {reason}", rule="shell_never")
+    if allowed_prefix(args.argv, tools.shell_allow) is None:
+        allowed = "; ".join(tools.shell_allow) or "nothing"
         raise Refused(
-            f"{args.argv[0]}: not on the allowlist (allowed: {allowed})", rule="shell.allow"
+            f"{args.argv[0]}: not on the allowlist (allowed: {allowed})", rule="tools.shell_allow"
         )
     for word in args.argv[1:]:
-        if not word.startswith("-") and ("/" in word or (workspace.root / word).exists()):
-            resolve_path(workspace.root, word, config.scope)
+        _check_argument(workspace.root, word, config)
     argv = [sys.executable if args.argv[0] == "python" else args.argv[0], *args.argv[1:]]
-    result = proc.run(argv, cwd=workspace.root, timeout=shell.timeout_s, env=_clean_env())
+    result = proc.run(argv, cwd=workspace.root, timeout=tools.shell_timeout_s, env=_clean_env())
     status = "timed out and was killed" if result.timed_out else f"exit {result.returncode}"
     if result.missing:
         status = "command not found"
     output = f"$ {shlex.join(args.argv)}\n({status})\n{result.output}".rstrip()
     return ToolResult(ok=result.ok, output=output, returncode=result.returncode)
+
+
+def _check_argument(root: Path, word: str, config: ToolConfig) -> None:
+    """Refuse an argument naming a path outside the worktree or a restricted one (`rev:path`)."""
+    if word.startswith("-"):
+        word = word.partition("=")[2]
+    for candidate in (word, word.partition(":")[2]):
+        if candidate and ("/" in candidate or (root / candidate).exists()):
+            resolve_path(root, candidate, config.scope)
 
 
 def _clean_env() -> dict[str, str]:
