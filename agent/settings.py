@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from agent.errors import InputError
 from agent.llm.settings import ModelSettings
+from agent.scope import ScopeSettings
+from agent.worksettings import ToolSettings, WorkspaceSettings
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
@@ -112,6 +114,12 @@ class Settings(Section):
     """The target repository's test command."""
     agent: AgentSettings = AgentSettings()
     """The micro cycle."""
+    workspace: WorkspaceSettings = WorkspaceSettings()
+    """Item worktrees, branches and the agent's commit identity."""
+    tools: ToolSettings = ToolSettings()
+    """Limits of the model's tools and the optional shell tool."""
+    scope: ScopeSettings = ScopeSettings()
+    """Automation scope (.automation-scope.yaml fields win over these)."""
 
 
 def load_settings(
