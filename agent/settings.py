@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agent.errors import InputError
+from agent.report.settings import ReportSettings
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
@@ -92,6 +93,8 @@ class Settings(Section):
     """WSJF scoring and ranking."""
     tests: TestSettings = TestSettings()
     """The target repository's test command."""
+    report: ReportSettings = ReportSettings()
+    """Status reports (agent report)."""
 
 
 def load_settings(
