@@ -118,8 +118,8 @@ def _row(position: int, scored: ScoredItem) -> BacklogRow:
         cost_of_delay=score.cost_of_delay,
         effort=score.effort,
         age_days=score.age_days,
-        aging_multiplier=round(score.aging_multiplier, 4),
-        wsjf=round(score.wsjf, 4),
+        aging_multiplier=score.aging_multiplier,
+        wsjf=score.wsjf,
         priority=score.priority.value,
         actionable=score.actionable,
     )
@@ -148,7 +148,7 @@ def next_actions(
     actionable = [s for s in rank(backlog.items, now, params) if s.score.actionable][:limit]
     return [
         NextAction(
-            id=s.item.id, title=s.item.title, wsjf=round(s.score.wsjf, 4), priority=s.score.priority
+            id=s.item.id, title=s.item.title, wsjf=s.score.wsjf, priority=s.score.priority
         )
         for s in actionable
     ]

@@ -6,9 +6,9 @@ Keys are stable: a new figure is a new key; a renamed or removed key bumps SCHEM
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from agent.backlog.models import format_timestamp
 
@@ -16,16 +16,18 @@ SCHEMA_VERSION = 1
 NOT_MEASURED = "not measured"
 
 Value = int | float | str | None
+Time = Annotated[
+    datetime,
+    PlainSerializer(format_timestamp, return_type=str, when_used="json"),
+    Field(json_schema_extra={"format": "date-time"}),
+]
 
 
 class Model(BaseModel):
-    """Base of the report models: closed, immutable, UTC times written with a Z suffix."""
+    """Base of the report models: closed and immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    @field_serializer("*", when_used="json")
-    def _times(self, value: Any) -> Any:
-        return format_timestamp(value) if isinstance(value, datetime) else value
 
 
 class Provenance(Model):
@@ -33,7 +35,7 @@ class Provenance(Model):
 
     source: str
     """The command or file the data came from."""
-    measured_at: datetime
+    measured_at: Time
     """When it was measured (this run)."""
     commit: str
     """The commit it describes."""
@@ -57,8 +59,8 @@ class Figure(Provenance):
 class Period(Model):
     """The reporting period [since, until]."""
 
-    since: datetime
-    until: datetime
+    since: Time
+    until: Time
 
 
 class Summary(Model):
@@ -90,8 +92,8 @@ class RunRow(Model):
     """One run in the period."""
 
     run_id: str
-    started_at: datetime
-    ended_at: datetime | None
+    started_at: Time
+    ended_at: Time | None
     tokens: int
     cost_usd: float | None
     items: list[RunItemRow]
@@ -182,7 +184,7 @@ class Delivery(Model):
 class TimelinePoint(Model):
     """Items done and WSJF delivered in one week of the period."""
 
-    week_start: datetime
+    week_start: Time
     items_done: int
     wsjf_delivered: float
 
@@ -200,7 +202,7 @@ class Report(Model):
     """A status report."""
 
     schema_version: int = SCHEMA_VERSION
-    generated_at: datetime
+    generated_at: Time
     repository: str
     base_branch: str
     base_commit: str
@@ -237,7 +239,7 @@ def title_of(report: Report, path: str) -> str:
 class Stamp(Model):
     """The moment and commit a group of figures describes; makes Figures."""
 
-    measured_at: datetime
+    measured_at: Time
     commit: str
 
     def figure(self, value: Value, unit: str, source: str, reason: str = NOT_MEASURED) -> Figure:
