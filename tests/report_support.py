@@ -75,7 +75,7 @@ EXPECTED = {
     "summary.items_done": 2,  # B-1 and B-2 (B-3 was done before the period)
     "summary.items_blocked": 1,
     "summary.items_in_review": 1,
-    "summary.wsjf_delivered": 13.4,  # B-1: 16/2 × 1.2 (3 days) = 9.6; B-2: 6/3 × 1.9 (10 days) = 3.8
+    "summary.wsjf_delivered": 13.4,  # B-1 16/2 × 1.2 (3 days) = 9.6; B-2 6/3 × 1.9 (10 d) = 3.8
     "summary.completion_rate": 0.375,  # 3 DONE of 8
     "runs.runs_count": 2,
     "runs.items_attempted": 4,

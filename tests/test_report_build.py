@@ -14,7 +14,7 @@ import pytest
 
 from agent.commands.report import write_report
 from agent.errors import InputError
-from agent.report.models import NOT_MEASURED, Report, figures
+from agent.report.models import Report, figures
 from tests.report_support import EXPECTED, NOW, SINCE, add_backlog_and_runs, fixture_repo
 from tests.support import git, make_repo, tree_snapshot
 

@@ -147,8 +147,6 @@ def next_actions(
     """The top `limit` actionable items in rank order."""
     actionable = [s for s in rank(backlog.items, now, params) if s.score.actionable][:limit]
     return [
-        NextAction(
-            id=s.item.id, title=s.item.title, wsjf=s.score.wsjf, priority=s.score.priority
-        )
+        NextAction(id=s.item.id, title=s.item.title, wsjf=s.score.wsjf, priority=s.score.priority)
         for s in actionable
     ]

@@ -50,9 +50,10 @@ def timeline_chart(points: Sequence[TimelinePoint]) -> str:
     for index, point in enumerate(points):
         x = LEFT + index * slot
         bar_h = plot_h * point.items_done / max_items
+        bar_w = min(slot * 0.7, 48.0)
         body.append(
-            f'<rect x="{x + slot * 0.15:.1f}" y="{TOP + plot_h - bar_h:.1f}" '
-            f'width="{slot * 0.7:.1f}" height="{bar_h:.1f}" fill="{BAR}">'
+            f'<rect x="{x + (slot - bar_w) / 2:.1f}" y="{TOP + plot_h - bar_h:.1f}" '
+            f'width="{bar_w:.1f}" height="{bar_h:.1f}" fill="{BAR}">'
             f"<title>week of {point.week_start:%Y-%m-%d}: {point.items_done} done</title></rect>"
         )
         line.append(
@@ -66,8 +67,14 @@ def timeline_chart(points: Sequence[TimelinePoint]) -> str:
         body.append(
             f'<polyline points="{" ".join(line)}" fill="none" stroke="{LINE}" stroke-width="3"/>'
         )
+        body += [_dot(point) for point in line]
     body.append(_legend([("items done", BAR), ("cumulative WSJF", LINE)], HEIGHT - 10))
     return _svg(WIDTH, HEIGHT, title, body)
+
+
+def _dot(point: str) -> str:
+    x, y = point.split(",")
+    return f'<circle cx="{x}" cy="{y}" r="4" fill="{LINE}"/>'
 
 
 def _axes(plot_w: float, plot_h: float, max_left: float, max_right: float) -> list[str]:

@@ -15,7 +15,8 @@ def value_text(figure: Figure) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int):
-        return f"{value} {figure.unit}".strip()
+        unit = figure.unit[:-1] if value == 1 and figure.unit.endswith("s") else figure.unit
+        return f"{value} {unit}".strip()
     if figure.unit == "ratio":
         return f"{value:.2f} ({value * 100:.1f}%)"
     if figure.unit == "USD":

@@ -29,7 +29,6 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
-
 class Provenance(Model):
     """Where a table or a figure came from."""
 

@@ -123,7 +123,8 @@ def _test_figures(run: TestRun, stamp: Stamp) -> dict[str, Figure]:
 
 def _scan_figure(scan: ScanResult, severity: str | None, stamp: Stamp) -> Figure:
     found = [f for f in scan.findings if severity is None or f.severity == severity]
-    source = f"{scan.tool} --format json" + (f" (severity {severity})" if severity else "")
+    command = "ruff check --output-format json" if scan.tool == "ruff" else "bandit --format json"
+    source = command + (f" (severity {severity})" if severity else "")
     reason = f"not measured: {scan.error or scan.tool + ' unavailable'}"
     return stamp.figure(len(found) if scan.available else None, "findings", source, reason)
 
