@@ -124,3 +124,17 @@ def test_fix_must_reference_the_change() -> None:
     assert dora.failures([change], [unrelated, mention], landed) == []
     (failure,) = dora.failures([change], [unrelated, mention, fix], landed)
     assert (failure.kind, failure.restored_by.sha) == ("fix", "f" * 40)
+
+
+def test_a_revert_after_the_report_time_does_not_count(history) -> None:
+    root, _shas = history
+    repo = open_repo(root)
+    until = datetime(2026, 10, 7, 3, tzinfo=UTC)  # m2 merged at 00:00, reverted at 06:00
+    stamp = Stamp(measured_at=until, commit=repo.head.commit.hexsha)
+    period = Period(since=SINCE, until=until)
+    delivery = delivery_section(repo, "main", "merges", period, stamp, [], "runs")
+    assert delivery.deployments.value == 2
+    assert delivery.change_failure_rate.value == 0.0
+    assert delivery.time_to_restore.value is None
+    assert delivery.time_to_restore.reason == "no failed changes in the period"
+    assert delivery.lead_time.value == pytest.approx(30.0)  # median of 24 and 36

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import git
 
@@ -27,9 +26,7 @@ def delivery_section(
     """Measure the four keys on `base` over `period`, and the agent metrics from `runs`."""
     deploys = _deployment_figures(repo, base, mode, period, stamp)
     merged = dora.changes(repo, base, period.since, period.until)
-    landed = dora.landing_times(repo, base, period.since)
-    history = dora.log(repo, base, f"--since={int(period.since.timestamp())}")
-    failed = dora.failures(merged, history, landed)
+    failed = _failures(repo, base, merged, period)
     no_merges = f"no merges into {base} in the period"
     merges_src = f"git log --first-parent --merges {base}"
     items = [item for run in runs for item in run.items]
@@ -55,6 +52,15 @@ def delivery_section(
         ),
         **_agent_figures(items, stamp, runs_source),
     )
+
+
+def _failures(
+    repo: git.Repo, base: str, merged: Sequence[dora.Change], period: Period
+) -> list[dora.Failure]:
+    landed = dora.landing_times(repo, base, period.since)
+    landed = {sha: at for sha, at in landed.items() if at <= period.until}
+    history = dora.log(repo, base, f"--since={int(period.since.timestamp())}")
+    return dora.failures(merged, history, landed)
 
 
 def _deployment_figures(
@@ -134,13 +140,3 @@ def _cost_reason(items: Sequence[RunItem], resolved: Sequence[RunItem]) -> str:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
-
-
-def median(values: Sequence[float]) -> float | None:
-    """Median of `values`, or None when empty."""
-    return statistics.median(values) if values else None
-
-
-def in_period(moment: datetime | None, period: Period) -> bool:
-    """True when `moment` lies within the period."""
-    return moment is not None and period.since <= moment <= period.until
