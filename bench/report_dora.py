@@ -3,8 +3,8 @@
     python bench/report_dora.py [N]
 
 Builds the repository with `git fast-import` (one merge every 6 hours, a fix commit after every
-10th merge),
-then times the delivery section over the whole history and the full `agent report` (quality off).
+10th merge), then times the delivery section over the whole history and the full `agent report`
+(quality off).
 """
 
 from __future__ import annotations

@@ -50,12 +50,12 @@ def test_every_delivery_figure_equals_the_hand_computed_value(history) -> None:
 
 def test_changes_and_failures_are_the_known_merges(history) -> None:
     root, shas = history
-    repo = open_repo(root)
-    merged = dora.changes(repo, "main", SINCE, NOW)
+    hist = dora.history(open_repo(root), "main")
+    merged = dora.changes(hist, SINCE, NOW)
     assert [c.merge.sha for c in merged] == [shas["m1"], shas["m2"], shas["m3"], shas["m4"]]
     assert [c.lead_time / timedelta(hours=1) for c in merged] == [24, 36, 2, 24]
-    landed = dora.landing_times(repo, "main", SINCE)
-    failed = dora.failures(merged, dora.log(repo, "main"), landed)
+    landed = dora.landing_times(hist, SINCE, NOW)
+    failed = dora.failures(merged, hist.commits.values(), landed)
     assert [(f.change.merge.sha, f.kind) for f in failed] == [
         (shas["m2"], "revert"),
         (shas["m3"], "fix"),
@@ -138,3 +138,25 @@ def test_a_revert_after_the_report_time_does_not_count(history) -> None:
     assert delivery.time_to_restore.value is None
     assert delivery.time_to_restore.reason == "no failed changes in the period"
     assert delivery.lead_time.value == pytest.approx(30.0)  # median of 24 and 36
+
+
+def test_a_merge_brings_in_only_commits_new_to_the_base_branch(tmp_path: Path) -> None:
+    from tests.report_support import branch, commit, merge
+
+    root = make_repo(tmp_path / "repo")
+    commit(root, {"a.py": "A = 1\n"}, "initial", "2026-10-01T00:00:00Z")
+    branch(root, "topic")
+    c1 = commit(root, {"t.py": "T = 1\n"}, "feat: t", "2026-10-02T00:00:00Z")
+    git(root, "checkout", "-q", "main")
+    b = commit(root, {"b.py": "B = 1\n"}, "feat: b", "2026-10-03T00:00:00Z")
+    git(root, "checkout", "-q", "topic")
+    when = {"GIT_AUTHOR_DATE": "2026-10-04T00:00:00Z", "GIT_COMMITTER_DATE": "2026-10-04T00:00:00Z"}
+    git(root, "merge", "-q", "--no-ff", "-m", "sync main", "main", env=when)
+    sync = git(root, "rev-parse", "HEAD").strip()
+    m = merge(root, "topic", "2026-10-05T00:00:00Z")
+    hist = dora.history(open_repo(root), "main")
+    (change,) = dora.changes(hist, SINCE, NOW)
+    assert change.merge.sha == m
+    assert {c.sha for c in change.commits} == {c1, sync}  # not b: it was on main already
+    assert b not in change.shas()
+    assert change.lead_time == timedelta(days=3)

@@ -24,53 +24,46 @@ def delivery_section(
     runs_source: str,
 ) -> Delivery:
     """Measure the four keys on `base` over `period`, and the agent metrics from `runs`."""
-    deploys = _deployment_figures(repo, base, mode, period, stamp)
-    merged = dora.changes(repo, base, period.since, period.until)
-    failed = _failures(repo, base, merged, period)
+    hist = dora.history(repo, base)
+    deploys = _deployment_figures(repo, hist, base, mode, period, stamp)
+    merged = dora.changes(hist, period.since, period.until)
+    landed = dora.landing_times(hist, period.since, period.until)
+    failed = dora.failures(merged, (hist.commits[sha] for sha in landed), landed)
     no_merges = f"no merges into {base} in the period"
-    merges_src = f"git log --first-parent --merges {base}"
+    merges_src = f"git log {base} (merges on the first-parent line)"
     items = [item for run in runs for item in run.items]
     return Delivery(
         **deploys,
         lead_time=stamp.figure(
             _round(dora.median_hours(c.lead_time for c in merged)),
             "hours",
-            f"{merges_src}; git log <merge>^1..<merge> (first author time to merge time)",
+            f"{merges_src}; commits each merge brought in (first author time to merge time)",
             no_merges,
         ),
         change_failure_rate=stamp.figure(
             _round(len(failed) / len(merged)) if merged else None,
             "ratio",
-            f"{merges_src}; git log {base} (reverts and fixes naming a merged commit)",
+            f"{merges_src}; reverts and fixes naming a merged commit",
             no_merges,
         ),
         time_to_restore=stamp.figure(
             _round(dora.median_hours(f.restored_at - f.change.merge.committed for f in failed)),
             "hours",
-            f"{merges_src}; git log {base} (merge time to the revert or fix landing)",
+            f"{merges_src}; merge time to the revert or fix landing",
             "no failed changes in the period" if merged else no_merges,
         ),
         **_agent_figures(items, stamp, runs_source),
     )
 
 
-def _failures(
-    repo: git.Repo, base: str, merged: Sequence[dora.Change], period: Period
-) -> list[dora.Failure]:
-    landed = dora.landing_times(repo, base, period.since)
-    landed = {sha: at for sha, at in landed.items() if at <= period.until}
-    history = dora.log(repo, base, f"--since={int(period.since.timestamp())}")
-    return dora.failures(merged, history, landed)
-
-
 def _deployment_figures(
-    repo: git.Repo, base: str, mode: str, period: Period, stamp: Stamp
+    repo: git.Repo, hist: dora.History, base: str, mode: str, period: Period, stamp: Stamp
 ) -> dict[str, Figure]:
-    kind, found = dora.deployments(repo, base, mode, period.since, period.until)
+    kind, found = dora.deployments(repo, hist, base, mode, period.since, period.until)
     source = (
         f"git for-each-ref refs/tags --merged={base}"
         if kind == "tags"
-        else f"git log --first-parent --merges {base}"
+        else f"git log {base} (merges on the first-parent line)"
     )
     days = [d.at.date() for d in found]
     return {

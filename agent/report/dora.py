@@ -89,73 +89,111 @@ def log(repo: git.Repo, *args: str) -> list[Commit]:
     return parse_log(repo.git.log(f"--format={LOG_FORMAT}", *args))
 
 
-def changes(repo: git.Repo, base: str, since: datetime, until: datetime) -> list[Change]:
-    """Merges into `base` (first-parent) committed in [since, until], oldest first."""
-    found = []
-    for merge in reversed(log(repo, "--first-parent", "--merges", base)):
-        if since <= merge.committed <= until:
-            branch = log(repo, f"{merge.parents[0]}..{merge.sha}")
-            found.append(Change(merge, tuple(c for c in branch if c.sha != merge.sha)))
-    return found
+@dataclass(frozen=True)
+class History:
+    """The base branch's commits, its first-parent line and what each merge brought in."""
+
+    commits: dict[str, Commit]
+    line: list[Commit]
+    """The first-parent line of the base branch, oldest first."""
+    brought: dict[str, tuple[Commit, ...]]
+    """For each merge on the line, the commits it brought in (not reachable from its parent)."""
 
 
-def landing_times(repo: git.Repo, base: str, since: datetime) -> dict[str, datetime]:
-    """When each commit reached `base`: its own time if first-parent, else its merge's time."""
-    landed: dict[str, datetime] = {}
-    for commit in log(repo, "--first-parent", base):
-        if commit.committed < since:
-            break
-        landed[commit.sha] = commit.committed
+def history(repo: git.Repo, base: str) -> History:
+    """Read the base branch's history with one `git log` and walk its graph once."""
+    commits = {commit.sha: commit for commit in log(repo, base)}
+    line: list[Commit] = []
+    sha: str | None = repo.commit(base).hexsha
+    while sha in commits:
+        line.append(commits[sha])
+        sha = commits[sha].parents[0] if commits[sha].parents else None
+    line.reverse()
+    seen: set[str] = set()
+    brought: dict[str, tuple[Commit, ...]] = {}
+    for commit in line:  # oldest first: `seen` holds everything reachable from the parent
+        seen.add(commit.sha)
         if len(commit.parents) > 1:
-            for inner in log(repo, f"{commit.parents[0]}..{commit.sha}"):
-                landed.setdefault(inner.sha, commit.committed)
+            brought[commit.sha] = _walk(commit.parents[1:], commits, seen)
+    return History(commits, line, brought)
+
+
+def _walk(starts: Sequence[str], commits: dict[str, Commit], seen: set[str]) -> tuple[Commit, ...]:
+    stack, found = list(starts), []
+    while stack:
+        sha = stack.pop()
+        if sha in seen or sha not in commits:
+            continue
+        seen.add(sha)
+        found.append(commits[sha])
+        stack.extend(commits[sha].parents)
+    return tuple(found)
+
+
+def changes(hist: History, since: datetime, until: datetime) -> list[Change]:
+    """Merges into the base branch (first-parent) committed in [since, until], oldest first."""
+    return [
+        Change(commit, hist.brought[commit.sha])
+        for commit in hist.line
+        if len(commit.parents) > 1 and since <= commit.committed <= until
+    ]
+
+
+def landing_times(hist: History, since: datetime, until: datetime) -> dict[str, datetime]:
+    """When commits reached the base branch in [since, until]: their own or their merge's time."""
+    landed: dict[str, datetime] = {}
+    for commit in hist.line:
+        if since <= commit.committed <= until:
+            landed[commit.sha] = commit.committed
+            for inner in hist.brought.get(commit.sha, ()):
+                landed[inner.sha] = commit.committed
     return landed
 
 
 def failures(
-    merged: Sequence[Change], history: Sequence[Commit], landed: dict[str, datetime]
+    merged: Sequence[Change], candidates: Iterable[Commit], landed: dict[str, datetime]
 ) -> list[Failure]:
     """Changes followed by a revert of, or a fix referencing, the merge or one of its commits."""
+    index = _reference_index(c for c in candidates if c.sha in landed)
     found = []
     for change in merged:
-        candidates = [
-            (landed[c.sha], c, kind)
-            for c in history
-            if c.sha in landed and c.sha not in change.shas()
-            for kind in [_restores(c, change)]
-            if kind and landed[c.sha] >= change.merge.committed
+        shas = change.shas()
+        hits = [
+            (landed[commit.sha], commit.sha, commit, kind)
+            for sha in shas
+            for length, refs in index.items()
+            for commit, kind in refs.get(sha[:length], ())
+            if commit.sha not in shas and landed[commit.sha] >= change.merge.committed
         ]
-        if candidates:
-            at, commit, kind = min(candidates, key=lambda t: (t[0], t[1].sha))
+        if hits:
+            at, _sha, commit, kind = min(hits, key=lambda hit: (hit[0], hit[1], hit[3]))
             found.append(Failure(change, commit, at, kind))
     return found
 
 
-def _restores(commit: Commit, change: Change) -> str | None:
-    shas = change.shas()
-    if any(_matches(ref, shas) for ref in REVERT_RE.findall(commit.message)):
-        return "revert"
-    if FIX_RE.search(commit.message) and any(
-        _matches(ref, shas) for ref in SHA_RE.findall(commit.message)
-    ):
-        return "fix"
-    return None
-
-
-def _matches(prefix: str, shas: Iterable[str]) -> bool:
-    return any(sha.startswith(prefix) for sha in shas)
+def _reference_index(
+    commits: Iterable[Commit],
+) -> dict[int, dict[str, list[tuple[Commit, str]]]]:
+    """Reverts and fixes by the commit abbreviation they name, grouped by its length."""
+    index: dict[int, dict[str, list[tuple[Commit, str]]]] = {}
+    for commit in commits:
+        refs = [(ref, "revert") for ref in REVERT_RE.findall(commit.message)]
+        if FIX_RE.search(commit.message):
+            refs += [(ref, "fix") for ref in SHA_RE.findall(commit.message)]
+        for ref, kind in dict(refs[::-1]).items():  # a revert wins over a fix naming the same
+            index.setdefault(len(ref), {}).setdefault(ref, []).append((commit, kind))
+    return index
 
 
 def deployments(
-    repo: git.Repo, base: str, mode: str, since: datetime, until: datetime
+    repo: git.Repo, hist: History, base: str, mode: str, since: datetime, until: datetime
 ) -> tuple[str, list[Deployment]]:
     """Deployments in [since, until] and what they are ('tags' or 'merges')."""
     tags = _tags_on(repo, base)
     if mode == "tags" or (mode == "auto" and tags):
         return "tags", [d for d in tags if since <= d.at <= until]
-    merges = log(repo, "--first-parent", "--merges", base)
-    found = [Deployment(m.sha[:12], m.sha, m.committed) for m in merges]
-    return "merges", sorted((d for d in found if since <= d.at <= until), key=lambda d: d.at)
+    merges = changes(hist, since, until)
+    return "merges", [Deployment(c.merge.sha[:12], c.merge.sha, c.merge.committed) for c in merges]
 
 
 def _tags_on(repo: git.Repo, base: str) -> list[Deployment]:
