@@ -139,9 +139,27 @@ def clarify(
 
 
 @app.command()
-def report(repo: RepoArg = Path(".")) -> None:
-    """Write a status report in markdown, JSON and HTML."""
-    _not_yet("report", "status report")
+def report(
+    repo: RepoArg = Path("."),
+    formats: Annotated[
+        str | None,
+        typer.Option("--format", help="Comma-separated formats: md, json, html (default: all)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory for the files (default: docs/status).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Start of the period, ISO 8601 (default: 90 days before)."),
+    ] = None,
+    now: Annotated[
+        str | None, typer.Option("--now", help="Report as of this ISO 8601 time (default: now).")
+    ] = None,
+) -> None:
+    """Measure the repository now and write a status report in markdown, JSON and HTML."""
+    from agent.commands.report import write_report
+
+    write_report(repo, formats=formats, out=out, since=since, now=now)
 
 
 @model_app.command("setup")

@@ -21,6 +21,7 @@ from agent.errors import InputError
 from agent.llm.settings import ModelSettings
 from agent.scope import ScopeSettings
 from agent.worksettings import ToolSettings, WorkspaceSettings
+from agent.report.settings import ReportSettings
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
@@ -120,6 +121,8 @@ class Settings(Section):
     """Limits of the model's tools and the optional shell tool."""
     scope: ScopeSettings = ScopeSettings()
     """Automation scope (.automation-scope.yaml fields win over these)."""
+    report: ReportSettings = ReportSettings()
+    """Status reports (agent report)."""
 
 
 def load_settings(
