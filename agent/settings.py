@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from agent.discovery.settings import DiscoverySettings
 from agent.errors import InputError
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
@@ -92,6 +93,8 @@ class Settings(Section):
     """WSJF scoring and ranking."""
     tests: TestSettings = TestSettings()
     """The target repository's test command."""
+    discovery: DiscoverySettings = DiscoverySettings()
+    """What `agent discover` scans and the default scores of what it finds."""
 
 
 def load_settings(
