@@ -74,7 +74,8 @@ def discover(
     sources: Annotated[
         str | None,
         typer.Option(
-            "--sources", help="Comma list of comments, tests, lint, security, backlog (default: all)."
+            "--sources",
+            help="Comma list of comments, tests, lint, security, backlog (default: all).",
         ),
     ] = None,
     as_json: Annotated[

@@ -1,1 +1,1 @@
-"""Discovery: find the real work in a repository and merge it into backlog.yml (docs/discovery.md)."""
+"""Discovery: find the real work in a repository and merge it into backlog.yml."""

@@ -89,9 +89,9 @@ def discover_lint(root: Path) -> SourceResult:
 def _lint_item(path: str, code: str, findings: list[Finding]) -> Found:
     first = findings[0]
     lines = [f"{path}:{f.line}:{f.column}: {redact(f.message)}" for f in findings]
-    shown = lines[:LINT_LINES_MAX] + ([f"… and {len(lines) - LINT_LINES_MAX} more"] * (
-        len(lines) > LINT_LINES_MAX
-    ))
+    shown = lines[:LINT_LINES_MAX] + (
+        [f"… and {len(lines) - LINT_LINES_MAX} more"] * (len(lines) > LINT_LINES_MAX)
+    )
     count = f"{len(findings)} finding" + ("s" if len(findings) != 1 else "")
     return Found(
         kind="lint",

@@ -13,22 +13,24 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from functools import cache
 
 from agent.discovery.languages import PYTHON, Syntax, lexer, syntax_for
 
 TAGS = ("TODO", "FIXME", "HACK", "XXX", "BUG")
-PREFILTER = re.compile(
-    rb"(?im)(?:^|[#/*;!\-]|<!--)[ \t#/*;!:\-]*@?(?:todo|fixme|hack|xxx|bug)(?![A-Za-z0-9_])"
-)
+TAG_BYTES = tuple(tag.lower().encode() for tag in TAGS)
+WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+# The one prefilter regex: what may precede a tag on its line for it to be a comment's first word.
+PREFILTER = re.compile(rb"(?:^|[#/*;!\-]|<!--)[ \t#/*;!:\-]*@?$", re.MULTILINE)
 MARKER = re.compile(
     r"[\s#/*;!:\-]*@?(?P<tag>todo|fixme|hack|xxx|bug)(?![A-Za-z0-9_])"
     r"(?P<ref>\([^)\n]*\))?[ \t]*(?P<sep>[:\-–—]+)?",
     re.IGNORECASE,
 )
 DECORATION = re.compile(r"^[\s*#/!;:\-]*")
-NEWLINE = re.compile("\n")
 SCOPE = re.compile(r"(?m)^([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
 MAX_TEXT = 500
+CONTINUATION_MAX = 50
 
 
 @dataclass(frozen=True)
@@ -55,32 +57,86 @@ class Marker:
     anchor: str = ""
 
 
-def has_candidate(data: bytes) -> bool:
-    """True when `data` may hold a marker (the fast prefilter)."""
-    return PREFILTER.search(data) is not None
+def candidate_lines(data: bytes) -> list[int]:
+    """Return the 1-based lines where a tag may be the first word of a comment (the prefilter).
+
+    The five tags are found by literal search in the lower-cased bytes (much faster than a
+    case-insensitive regex); the prefilter regex then checks what precedes each hit on its line.
+    """
+    low = data.lower()
+    offsets = []
+    for tag in TAG_BYTES:
+        index = low.find(tag)
+        while index >= 0:
+            end = index + len(tag)
+            if _is_candidate(data, low, index, end):
+                offsets.append(index)
+            index = low.find(tag, end)
+    offsets.sort()
+    lines: list[int] = []
+    row, cursor = 1, 0
+    for offset in offsets:
+        row += data.count(b"\n", cursor, offset)
+        cursor = offset
+        if not lines or lines[-1] != row:
+            lines.append(row)
+    return lines
 
 
-def scan_bytes(path: str, data: bytes) -> list[Marker]:
-    """Return the markers in real comments of `data`, a file at repository path `path`."""
+_WORD = {bytes([b]) for b in WORD_BYTES}
+
+
+def _is_candidate(data: bytes, low: bytes, index: int, end: int) -> bool:
+    """A whole word, upper case or followed by `:`/`(`, after nothing but comment punctuation."""
+    if (index > 0 and low[index - 1] in WORD_BYTES) or low[end : end + 1] in _WORD:
+        return False
+    if not data[index:end].isupper() and data[end : end + 1] not in (b":", b"("):
+        return False
+    return PREFILTER.search(low, low.rfind(b"\n", 0, index) + 1, index) is not None
+
+
+def scan_bytes(path: str, data: bytes, tokenize_mode: str = "auto") -> list[Marker]:
+    """Return the markers in real comments of `data`, a file at repository path `path`.
+
+    Python files: with `tokenize_mode` "always" the tokenize module decides; with "auto" the regex
+    lexer (which follows the tokenizer's string grammar) decides unless a candidate lies outside
+    the comments it found, and then tokenize decides. A file that does not tokenize keeps the
+    lexer's answer.
+    """
     syntax = syntax_for(path)
     if syntax is None:
         return []
-    last = None
-    for last in PREFILTER.finditer(data):
-        pass
-    if last is None:
+    candidates = candidate_lines(data)
+    if not candidates:
         return []
-    last_line = data.count(b"\n", 0, last.start()) + 1
     text = data.decode("utf-8", "replace")
-    lines = None
-    if syntax is PYTHON and path.endswith((".py", ".pyi", ".pyw")):
-        lines = python_comments(text, last_line)
-    if lines is None:
-        lines = lexed_comments(text, syntax)
+    is_python = syntax is PYTHON and path.endswith((".py", ".pyi", ".pyw"))
+    lexed = None if is_python and tokenize_mode == "always" else lexed_comments(text, syntax)
+    lines = _referee(text, candidates, lexed) if is_python else lexed or []
     markers = find_markers(lines)
     if syntax is PYTHON and markers:
         markers = with_anchors(markers, text, lines)
     return markers
+
+
+def _referee(
+    text: str, candidates: list[int], lexed: list[CommentLine] | None
+) -> list[CommentLine]:
+    """Let tokenize decide up to the last candidate the lexer left outside comments."""
+    if lexed is None:
+        unexplained = candidates
+    else:
+        seen = {line.line for line in lexed}
+        unexplained = [line for line in candidates if line not in seen]
+    if not unexplained:
+        return lexed or []
+    tokenized = python_comments(text, unexplained[-1])
+    if tokenized is None:
+        return lexed if lexed is not None else lexed_comments(text, PYTHON)
+    if lexed is None:
+        return tokenized
+    stop = tokenized[-1].line if tokenized else 0
+    return tokenized + [line for line in lexed if line.line > max(stop, unexplained[-1])]
 
 
 def python_comments(text: str, last_line: int) -> list[CommentLine] | None:
@@ -103,25 +159,48 @@ _LAYOUT = (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, toke
 
 
 def lexed_comments(text: str, syntax: Syntax) -> list[CommentLine]:
-    """Collect comment lines with the regex lexer of `syntax`."""
+    """Collect the comments that may hold a marker, and the lines that may continue them."""
+    rx = lexer(syntax)
     found: list[CommentLine] = []
-    row, cursor = 1, 0
-    for group, match in enumerate(lexer(syntax).finditer(text)):
-        kind = match.lastgroup
-        if kind is None:
-            continue
-        start = match.start()
+    row, cursor, pos = 1, 0, 0
+    while (match := rx.match(text, pos)) is not None:
+        pos = match.end()
+        kind = match.lastgroup or "c"
+        start = match.start(kind)
         row += text.count("\n", cursor, start)
         cursor = start
         line_start = text.rfind("\n", 0, start) + 1
         own = not text[line_start:start].strip()
-        body = _strip_opener(match.group(), syntax, kind == "b")
+        block = kind == "b"
+        body = _strip_opener(match.group(kind), syntax, block)
+        group = len(found)
         for offset, piece in enumerate(body.split("\n")):
             column = start - line_start if offset == 0 else 0
-            found.append(
-                CommentLine(row + offset, column, piece, own or offset > 0, group, kind == "b")
-            )
+            found.append(CommentLine(row + offset, column, piece, own or offset > 0, group, block))
+        if not block:
+            followers, pos = _following_comments(text, pos, row, syntax)
+            found += followers
     return found
+
+
+def _following_comments(
+    text: str, pos: int, row: int, syntax: Syntax
+) -> tuple[list[CommentLine], int]:
+    """Comment-only lines right after a line comment (always real comments: no string is open)."""
+    found = []
+    for offset, match in enumerate(_follower(syntax).finditer(text, pos), start=1):
+        if match.start() != pos or offset > CONTINUATION_MAX:
+            break
+        pos = match.end()
+        indent, body = match.group(1), match.group(2)
+        found.append(CommentLine(row + offset, len(indent), body, True, -row - offset))
+    return found, pos
+
+
+@cache
+def _follower(syntax: Syntax) -> re.Pattern[str]:
+    openers = "|".join(re.escape(opener) for opener in syntax.line)
+    return re.compile(f"\n([ \t]*)(?:{openers})([^\n]*)")
 
 
 def _strip_opener(comment: str, syntax: Syntax, block: bool) -> str:
@@ -179,18 +258,19 @@ def _continues(head: CommentLine, previous: CommentLine, line: CommentLine) -> b
 
 def with_anchors(markers: list[Marker], text: str, lines: list[CommentLine]) -> list[Marker]:
     """Attach the enclosing Python def/class (dotted, e.g. `Cache.get`) to each marker."""
-    starts = [0, *(match.end() for match in NEWLINE.finditer(text))]
-    scopes = [
-        (bisect.bisect_right(starts, m.start()), len(m.group(1).expandtabs()), m.group(2))
-        for m in SCOPE.finditer(text)
-    ]
-    columns = {c.line: c for c in lines}
+    scopes, row, cursor = [], 1, 0
+    for match in SCOPE.finditer(text):
+        row += text.count("\n", cursor, match.start())
+        cursor = match.start()
+        scopes.append((row, len(match.group(1).expandtabs()), match.group(2)))
+    physical = text.split("\n")
+    comments = {c.line: c for c in lines}
     anchored = []
     for marker in markers:
-        comment = columns[marker.line]
-        line_text = text[starts[marker.line - 1] : starts[marker.line - 1] + comment.column]
-        limit = comment.column if comment.own_line else len(line_text) - len(line_text.lstrip())
-        anchor = enclosing_scope(scopes, marker.line, limit)
+        comment = comments[marker.line]
+        before = physical[marker.line - 1][: comment.column]
+        indent = comment.column if comment.own_line else len(before) - len(before.lstrip())
+        anchor = enclosing_scope(scopes, marker.line, indent)
         anchored.append(Marker(marker.tag, marker.line, marker.text, marker.ref, anchor))
     return anchored
 

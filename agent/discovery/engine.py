@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from agent.backlog.models import BacklogItem
+from agent.backlog.models import Backlog, BacklogItem
 from agent.discovery.cache import ScanCache, ensure_excluded
-from agent.discovery.files import FileList, check_repo, git_lines, list_files
+from agent.discovery.files import FileList, check_repo, list_files
 from agent.discovery.merge import MergeReport, merge
 from agent.discovery.model import SourceResult
 from agent.discovery.settings import ALL_SOURCES
@@ -50,9 +50,8 @@ def discover(
     root: Path, settings: Settings, sources: Sequence[str], now: datetime, write: bool
 ) -> Discovery:
     """Scan `root` with `sources`; merge into backlog.yml unless `write` is False."""
-    commit = check_repo(root)
-    exclude_file = Path(git_lines(root, "rev-parse", "--git-path", "info/exclude")[0].strip())
-    ensure_excluded(exclude_file if exclude_file.is_absolute() else root / exclude_file)
+    commit, exclude_file = check_repo(root)
+    ensure_excluded(exclude_file)
     results = run_sources(root, settings, sources)
     complete = {r.name for r in results if r.complete}
     found = [item for result in results for item in result.found]
@@ -63,13 +62,19 @@ def discover(
         with update_backlog(path, settings.scoring.scale) as backlog:
             report = merge(backlog, found, complete, settings.discovery, now, commit[:7])
     else:
-        from agent.backlog.store import read_backlog
-
-        backlog = read_backlog(path, settings.scoring.scale)
+        backlog = _read_backlog(path, settings)
         report = merge(backlog, found, complete, settings.discovery, now, commit[:7])
     shown = {id(item) for item in report.current}
     extra = [i for i in backlog.items if id(i) not in shown] if "backlog" in sources else []
     return Discovery(commit, tuple(sources), results, report, extra)
+
+
+def _read_backlog(path: Path, settings: Settings) -> Backlog:
+    if not path.exists():
+        return Backlog()  # and the YAML machinery stays unimported
+    from agent.backlog.store import read_backlog
+
+    return read_backlog(path, settings.scoring.scale)
 
 
 def run_sources(root: Path, settings: Settings, sources: Sequence[str]) -> list[SourceResult]:
@@ -77,7 +82,9 @@ def run_sources(root: Path, settings: Settings, sources: Sequence[str]) -> list[
     discovery = settings.discovery
     files: FileList | None = None
     if {"comments", "security"} & set(sources):
-        files = list_files(root, (*discovery.exclude, *discovery.extra_exclude, settings.backlog.path))
+        files = list_files(
+            root, (*discovery.exclude, *discovery.extra_exclude, settings.backlog.path)
+        )
     results = []
     if "comments" in sources and files is not None:
         from agent.discovery.scan_comments import discover_comments
@@ -98,4 +105,3 @@ def run_sources(root: Path, settings: Settings, sources: Sequence[str]) -> list[
 
         results.append(discover_security(root, files, discovery))
     return results
-

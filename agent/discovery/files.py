@@ -49,17 +49,25 @@ def git_lines(root: Path, *args: str) -> list[str]:
     return [record for record in result.stdout.split("\0") if record]
 
 
-def check_repo(root: Path) -> str:
-    """Return HEAD's commit id, or fail clearly when `root` is not a repository with commits."""
-    result = proc.run(["git", "rev-parse", "--show-toplevel"], cwd=root, timeout=GIT_TIMEOUT_S)
+def check_repo(root: Path) -> tuple[str, Path]:
+    """Return HEAD's commit and the info/exclude path, or fail clearly (exit 2) on a bad repo."""
+    args = ["git", "rev-parse", "--show-toplevel", "--git-path", "info/exclude", "HEAD"]
+    result = proc.run(args, cwd=root, timeout=GIT_TIMEOUT_S)
     if result.missing:
         raise InputError("git is not installed (discovery needs it on PATH)")
-    if not result.ok or Path(result.stdout.strip()).resolve() != root.resolve():
-        raise InputError(f"{root}: not a git repository (run `git init` first)")
-    head = proc.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root)
-    if not head.ok:
+    lines = result.stdout.splitlines()
+    if result.ok and len(lines) == 3:
+        if Path(lines[0]).resolve() != root.resolve():
+            raise InputError(f"{root}: not the top of a git repository (that is {lines[0]})")
+        exclude = Path(lines[1])
+        return lines[2], exclude if exclude.is_absolute() else root / exclude
+    if "dubious ownership" in result.stderr:
+        raise InputError(
+            f"{root}: git refuses the repository (dubious ownership; see git's safe.directory)"
+        )
+    if len(lines) >= 2 and "HEAD" in result.stderr:
         raise InputError(f"{root}: the repository has no commits yet (commit something first)")
-    return head.stdout.strip()
+    raise InputError(f"{root}: not a git repository (run `git init` first)")
 
 
 def list_files(root: Path, excludes: Iterable[str]) -> FileList:

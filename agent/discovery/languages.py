@@ -1,8 +1,8 @@
 """The extension → comment syntax table (docs/discovery.md reproduces it).
 
-Each syntax becomes one regex lexer that matches string literals (skipped) and comments (kept), so
-a marker inside a string is never an item. Python files are read with the tokenize module first;
-PYTHON here is their fallback when a file does not tokenize.
+Each syntax becomes one regex lexer that skips code and string literals, so a marker inside a
+string is never an item. PYTHON follows the string grammar of Python's tokenizer; comments.py says
+when the tokenize module itself decides.
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-DQ = r'"(?:\\.|[^"\\\n])*"'
-SQ = r"'(?:\\.|[^'\\\n])*'"
-BACKTICK = r"`(?:\\.|[^`\\])*`"
-TRIPLE = r'[rRbBuUfF]{0,2}(?:"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z))'
-PY_LINE_STRINGS = r"[rRbBuUfF]{0,2}(?:" + DQ + "|" + SQ + ")"
+DQ = r'"(?:\\[\s\S]|[^"\\\n])*+"'
+SQ = r"'(?:\\[\s\S]|[^'\\\n])*+'"
+BACKTICK = r"`(?:\\[\s\S]|[^`\\])*+`"
+TRIPLE_DQ = r'"""[^"\\]*+(?:(?:\\[\s\S]|"(?!""))[^"\\]*+)*+(?:"""|\Z)'
+TRIPLE_SQ = r"'''[^'\\]*+(?:(?:\\[\s\S]|'(?!''))[^'\\]*+)*+(?:'''|\Z)"
 RUST_CHAR = r"'(?:\\[^'\n]{1,10}|[^'\\\n])'"
-SQL_STRING = r"'(?:''|[^'])*'"
+SQL_STRING = r"'(?:''|[^'])*+'"
+TAGS = r"(?i:todo|fixme|hack|xxx|bug)(?![A-Za-z0-9_])"
+LEAD = r"[ \t#/*;!:\-]*+@?"
 
 
 @dataclass(frozen=True)
@@ -31,23 +33,25 @@ class Syntax:
     """Block comment (opener, closer) pairs."""
     strings: tuple[str, ...] = ()
     """Regexes of string literals, tried before comments."""
+    quotes: str = "\"'"
+    """First characters of the string literals."""
     word_start: bool = False
-    """A line comment opener counts only at the start of a word (shell, YAML: `a#b` is no comment)."""
+    """A line comment opener counts only at a word start (shell, YAML: `a#b` is no comment)."""
 
 
-PYTHON = Syntax("python", ("#",), (), (TRIPLE, PY_LINE_STRINGS))
+PYTHON = Syntax("python", ("#",), (), (TRIPLE_DQ, TRIPLE_SQ, DQ, SQ))
 C_LIKE = Syntax("c-like", ("//",), (("/*", "*/"),), (DQ, SQ))
-JAVASCRIPT = Syntax("javascript", ("//",), (("/*", "*/"),), (DQ, SQ, BACKTICK))
-GO = Syntax("go", ("//",), (("/*", "*/"),), (DQ, SQ, BACKTICK))
+JAVASCRIPT = Syntax("javascript", ("//",), (("/*", "*/"),), (DQ, SQ, BACKTICK), "\"'`")
+GO = Syntax("go", ("//",), (("/*", "*/"),), (DQ, SQ, BACKTICK), "\"'`")
 RUST = Syntax("rust", ("//",), (("/*", "*/"),), (DQ, RUST_CHAR))
 CSS = Syntax("css", (), (("/*", "*/"),), (DQ, SQ))
 SCSS = Syntax("scss", ("//",), (("/*", "*/"),), (DQ, SQ))
 HASH = Syntax("hash", ("#",), (), (DQ, SQ), word_start=True)
 RUBY = Syntax("ruby", ("#",), (("=begin", "=end"),), (DQ, SQ), word_start=True)
-TOML = Syntax("toml", ("#",), (), (r'"""[\s\S]*?"""', r"'''[\s\S]*?'''", DQ, r"'[^'\n]*'"))
-SQL = Syntax("sql", ("--",), (("/*", "*/"),), (SQL_STRING, r'"[^"]*"'))
-MARKUP = Syntax("markup", (), (("<!--", "-->"),), ())
-INI = Syntax("ini", ("#", ";"), (), (), word_start=True)
+TOML = Syntax("toml", ("#",), (), (TRIPLE_DQ, r"'''[\s\S]*?'''", DQ, r"'[^'\n]*'"))
+SQL = Syntax("sql", ("--",), (("/*", "*/"),), (SQL_STRING, r'"[^"]*+"'))
+MARKUP = Syntax("markup", (), (("<!--", "-->"),), (), "")
+INI = Syntax("ini", ("#", ";"), (), (), "", word_start=True)
 
 EXTENSIONS: dict[str, Syntax] = {
     **dict.fromkeys((".pyx", ".pxd", ".pxi"), PYTHON),
@@ -65,7 +69,7 @@ EXTENSIONS: dict[str, Syntax] = {
     ".toml": TOML,
     ".sql": SQL,
     **dict.fromkeys((".html", ".htm", ".xhtml", ".xml", ".svg", ".vue", ".md"), MARKUP),
-    **dict.fromkeys((".markdown", ".rst.txt", ".xsl", ".xsd", ".plist"), MARKUP),
+    **dict.fromkeys((".markdown", ".xsl", ".xsd", ".plist"), MARKUP),
     **dict.fromkeys((".ini", ".cfg", ".conf", ".properties"), INI),
 }
 FILENAMES: dict[str, Syntax] = {
@@ -93,14 +97,26 @@ def syntax_for(path: str) -> Syntax | None:
 
 @cache
 def lexer(syntax: Syntax) -> re.Pattern[str]:
-    """Compile `syntax` into a regex whose group `c` is a line comment and `b` a block comment."""
-    strings = "|".join(syntax.strings) or "(?!)"
-    starts = r"(?<![^\s])" if syntax.word_start else ""
-    line = "|".join(starts + re.escape(opener) for opener in syntax.line)
-    line_part = f"|(?P<c>(?:{line})[^\\n]*)" if line else ""
+    """Compile `syntax` into a regex that skips code, strings and comments without a marker.
+
+    Matched with `.match(text, pos)` in a loop, each match ends at the next comment whose text may
+    hold a marker: group `c` a line comment, group `b` a block comment. Skipped units are atomic,
+    so a failed final attempt costs one linear pass.
+    """
+    openers = [*syntax.line, *(opener for opener, _closer in syntax.block)]
+    specials = re.escape("".join(sorted({o[0] for o in openers} | set(syntax.quotes))))
+    start = r"(?<![^\s])" if syntax.word_start else ""
+    line = "|".join(start + re.escape(o) for o in syntax.line)
     blocks = "|".join(
         re.escape(opener) + r"[\s\S]*?(?:" + re.escape(closer) + r"|\Z)"
         for opener, closer in syntax.block
     )
-    block_part = f"|(?P<b>{blocks})" if blocks else ""
-    return re.compile(f"(?:{strings}){line_part}{block_part}")
+    units = [f"[^{specials}]++", *syntax.strings]
+    hits = []
+    if line:
+        units.append(f"(?:{line})[^\n]*+")
+        hits.append(f"(?P<c>(?:{line})(?=[^\n]*?(?<![A-Za-z0-9_]){TAGS})[^\n]*+)")
+    if blocks:
+        hits.append(f"(?P<b>{blocks})")
+    units.append(f"[{specials}]")
+    return re.compile(f"(?>{'|'.join(units)})*?(?:{'|'.join(hits)})")

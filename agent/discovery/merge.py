@@ -46,6 +46,31 @@ def merge(
     """Apply `found` to `backlog` in place; `complete` names the sources that saw everything."""
     report = MergeReport()
     open_items = [item for item in backlog.items if _discovered(item)]
+    matched = _match(found, open_items)
+    taken = {item.id for item in backlog.items}
+    for index, item in enumerate(found):
+        old = matched.get(index)
+        if old is None:
+            old = _new_item(item, settings, now, taken)
+            taken.add(old.id)
+            backlog.items.append(old)
+            report.new.append(old.id)
+        elif _refresh(old, item, settings, now):
+            report.updated.append(old.id)
+        else:
+            report.unchanged.append(old.id)
+        report.current.append(old)
+    seen = {id(item) for item in matched.values()}
+    for gone in open_items:
+        kind = gone.source.kind if gone.source else ""
+        if id(gone) not in seen and kind in complete and gone.status is not Status.DONE:
+            _resolve(gone, now, commit)
+            report.resolved.append(gone.id)
+    return report
+
+
+def _match(found: list[Found], open_items: list[BacklogItem]) -> dict[int, BacklogItem]:
+    """Pair found items (by index) with backlog items: same fingerprint first, then similar."""
     by_print = {item.source.fingerprint: item for item in open_items if item.source}
     matched: dict[int, BacklogItem] = {}
     for index, item in enumerate(found):
@@ -53,26 +78,7 @@ def merge(
         if old is not None:
             matched[index] = old
     _match_similar(found, open_items, matched)
-    taken = {item.id for item in backlog.items}
-    for index, item in enumerate(found):
-        old = matched.get(index)
-        if old is None:
-            new = _new_item(item, settings, now, taken)
-            taken.add(new.id)
-            backlog.items.append(new)
-            report.new.append(new.id)
-            report.current.append(new)
-        else:
-            changed = _refresh(old, item, settings, now)
-            (report.updated if changed else report.unchanged).append(old.id)
-            report.current.append(old)
-    seen = {id(item) for item in matched.values()}
-    for item in open_items:
-        if id(item) not in seen and item.source and item.source.kind in complete:
-            if item.status is not Status.DONE:
-                _resolve(item, now, commit)
-                report.resolved.append(item.id)
-    return report
+    return matched
 
 
 def _discovered(item: BacklogItem) -> bool:
@@ -113,11 +119,15 @@ def _similarity(item: Found, old: BacklogItem) -> float:
     return difflib.SequenceMatcher(None, before, after, autojunk=False).ratio()
 
 
-def _new_item(item: Found, settings: DiscoverySettings, now: datetime, taken: set[str]) -> BacklogItem:
+def _new_item(
+    item: Found, settings: DiscoverySettings, now: datetime, taken: set[str]
+) -> BacklogItem:
     scores = settings.score_for(item.score_key)
     status = settings.comment_status if item.kind == "comments" else settings.check_status
     return BacklogItem(
-        id=make_id(item.score_key if item.kind == "comments" else item.kind, item.fingerprint, taken),
+        id=make_id(
+            item.score_key if item.kind == "comments" else item.kind, item.fingerprint, taken
+        ),
         title=item.title,
         description=item.description,
         type=ItemType(item.item_type),

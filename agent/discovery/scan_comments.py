@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.discovery.cache import ScanCache
-from agent.discovery.comments import Marker, has_candidate, scan_bytes
-from agent.discovery.languages import PYTHON, syntax_for
+from agent.discovery.comments import Marker, scan_bytes
 from agent.discovery.files import FileList, RepoFile, blob_id, read_file
 from agent.discovery.identity import fingerprint, normalize, number_duplicates
+from agent.discovery.languages import PYTHON, syntax_for
 from agent.discovery.model import Found, SourceResult
 from agent.discovery.settings import DiscoverySettings
 from agent.secrets import redact
@@ -36,7 +36,7 @@ def discover_comments(
 def _markers(
     root: Path, entry: RepoFile, settings: DiscoverySettings, cache: ScanCache, result: SourceResult
 ) -> list[Marker]:
-    kind = _cache_kind(entry.path)
+    kind = _cache_kind(entry.path, settings.python_tokenize)
     if entry.blob is not None:
         cached = cache.get(f"{entry.blob}:{kind}")
         if cached is not None:
@@ -53,28 +53,27 @@ def _markers(
         result.stats["cached"] += 1
         return [Marker(*row) for row in cached]
     result.stats["read"] += 1
-    markers = scan_bytes(entry.path, data) if has_candidate(data) else []
+    markers = [
+        Marker(m.tag, m.line, redact(m.text), m.ref, m.anchor)
+        for m in scan_bytes(entry.path, data, settings.python_tokenize)
+    ]
     cache.put(key, [[m.tag, m.line, m.text, m.ref, m.anchor] for m in markers])
     return markers
 
 
-def _cache_kind(path: str) -> str:
+def _cache_kind(path: str, mode: str) -> str:
     syntax = syntax_for(path)
     if syntax is PYTHON and path.endswith((".py", ".pyi", ".pyw")):
-        return "py"
+        return f"py-{mode}"
     return syntax.name if syntax else "none"
 
 
 def _found(path: str, markers: list[Marker], settings: DiscoverySettings) -> list[Found]:
-    texts = [redact(marker.text) for marker in markers]
-    bases = [
-        fingerprint("comments", path, m.tag, normalize(text), m.anchor)
-        for m, text in zip(markers, texts, strict=True)
+    bases = [fingerprint("comments", path, m.tag, normalize(m.text), m.anchor) for m in markers]
+    return [
+        _item(path, marker, marker.text, print_, settings)
+        for marker, print_ in zip(markers, number_duplicates(bases), strict=True)
     ]
-    found = []
-    for marker, text, print_ in zip(markers, texts, number_duplicates(bases), strict=True):
-        found.append(_item(path, marker, text, print_, settings))
-    return found
 
 
 def _item(path: str, marker: Marker, text: str, print_: str, settings: DiscoverySettings) -> Found:

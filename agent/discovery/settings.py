@@ -68,6 +68,10 @@ class DiscoverySettings(Section):
     """Glob patterns (`**` spans folders) of vendored or generated files never scanned."""
     extra_exclude: tuple[str, ...] = ()
     """Further glob patterns, added to `exclude` (handy to keep the defaults)."""
+    python_tokenize: str = "auto"
+    """Python files: "always" lets the tokenize module decide every file with a candidate; "auto"
+    uses the regex lexer (same string grammar) and asks tokenize only when a candidate lies outside
+    the comments the lexer found."""
     todo_type: str = "debt"
     """Item type of TODO markers: debt or feature."""
     comment_status: str = "NEW"
@@ -83,6 +87,13 @@ class DiscoverySettings(Section):
         unknown = [name for name in value if name not in ALL_SOURCES]
         if unknown:
             raise ValueError(f"unknown source {unknown[0]!r} (expected {', '.join(ALL_SOURCES)})")
+        return value
+
+    @field_validator("python_tokenize")
+    @classmethod
+    def _tokenize_mode(cls, value: str) -> str:
+        if value not in ("auto", "always"):
+            raise ValueError("expected 'auto' or 'always'")
         return value
 
     @field_validator("todo_type")
