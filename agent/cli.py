@@ -69,9 +69,27 @@ def _not_yet(command: str, issue: str) -> None:
 
 
 @app.command()
-def discover(repo: RepoArg = Path(".")) -> None:
+def discover(
+    repo: RepoArg = Path("."),
+    sources: Annotated[
+        str | None,
+        typer.Option(
+            "--sources",
+            help="Comma list of comments, tests, lint, security, backlog (default: all).",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the discovered items as JSON on stdout.")
+    ] = False,
+    no_write: Annotated[
+        bool, typer.Option("--no-write", help="Only print; leave backlog.yml unchanged.")
+    ] = False,
+    now: NowOpt = None,
+) -> None:
     """Scan the repository for work and merge it into backlog.yml."""
-    _not_yet("discover", "discovery")
+    from agent.commands.discover import run_discover
+
+    run_discover(repo, sources=sources, as_json=as_json, write=not no_write, now=now)
 
 
 @app.command()

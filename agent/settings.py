@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from agent.discovery.settings import DiscoverySettings
 from agent.errors import InputError
 from agent.llm.settings import ModelSettings
 from agent.scope import ScopeSettings
@@ -123,6 +124,8 @@ class Settings(Section):
     """Automation scope (.automation-scope.yaml fields win over these)."""
     report: ReportSettings = ReportSettings()
     """Status reports (agent report)."""
+    discovery: DiscoverySettings = DiscoverySettings()
+    """What `agent discover` scans and the default scores of what it finds."""
 
 
 def load_settings(
