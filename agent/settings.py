@@ -20,9 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.discovery.settings import DiscoverySettings
 from agent.errors import InputError
 from agent.llm.settings import ModelSettings
+from agent.report.settings import ReportSettings
 from agent.scope import ScopeSettings
 from agent.worksettings import ToolSettings, WorkspaceSettings
-from agent.report.settings import ReportSettings
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"

@@ -22,8 +22,12 @@ def clarify_command(repo: Path, item_id: str, interactive: bool) -> int:
     settings = load_settings(root)
     entry = load_item_or_fail(root, settings, item_id)
     mode = resolve_endpoint(settings.model).action_mode
-    state = RunState(run_id=f"clarify-{item_id}", repo=str(root), now=datetime.now(UTC).isoformat(),
-                     item=ItemState(item_id=item_id, title=entry))  # fmt: skip
+    state = RunState(
+        run_id=f"clarify-{item_id}",
+        repo=str(root),
+        now=datetime.now(UTC).isoformat(),
+        item=ItemState(item_id=item_id, title=entry),
+    )
     with LazyModel.scope(None, settings) as model:
         ctx = RunContext(root, settings, RunOptions(interactive=interactive), model, mode)
         while True:
@@ -35,8 +39,12 @@ def clarify_command(repo: Path, item_id: str, interactive: bool) -> int:
             if not interactive:
                 item = clarify_ask_unattended(ctx, item)
             else:
-                payload = {"item": item_id, "title": item.title, "criteria": item.criteria,
-                           "questions": item.questions}  # fmt: skip
+                payload = {
+                    "item": item_id,
+                    "title": item.title,
+                    "criteria": item.criteria,
+                    "questions": item.questions,
+                }
                 item = apply_answer(ctx, item, ask_human(payload), time.monotonic())
             state = state.model_copy(update={"item": item})
             if item.blocked is not None or any(r.ok for r in item.records):

@@ -1,4 +1,4 @@
-"""`agent run`, `agent resume` and `agent clarify`: drive the graph, chat with the human, summarise."""
+"""`agent run` and `agent resume`: drive the graph, chat with the human, summarise."""
 
 from __future__ import annotations
 
@@ -92,15 +92,24 @@ def print_summary(root: Path, state: RunState) -> None:
         table.add_column(column, no_wrap=column != "branch")
     for result in state.results:
         style = "green" if result.outcome is Outcome.RESOLVED else "red"
-        table.add_row(result.item_id, f"[{style}]{result.outcome.value}[/]", result.branch or "",
-                      str(result.tokens), f"{result.seconds:.0f}s")  # fmt: skip
+        table.add_row(
+            result.item_id,
+            f"[{style}]{result.outcome.value}[/]",
+            result.branch or "",
+            str(result.tokens),
+            f"{result.seconds:.0f}s",
+        )
     console.print(table)
     for result in state.results:
         if result.outcome is Outcome.RESOLVED:
-            console.print(f"[green]✓[/] {result.item_id}: review branch {result.branch}, "
-                          f"PR description {result.pr_path}")  # fmt: skip
+            console.print(
+                f"[green]✓[/] {result.item_id}: review branch {result.branch}, "
+                f"PR description {result.pr_path}"
+            )
         else:
-            console.print(f"[red]✗[/] {result.item_id} blocked in {result.phase}: {result.reason}",
-                          highlight=False)  # fmt: skip
+            console.print(
+                f"[red]✗[/] {result.item_id} blocked in {result.phase}: {result.reason}",
+                highlight=False,
+            )
             console.print(f"  decision needed: {result.decision}", highlight=False)
     console.print(f"Evidence: {root / '.agent' / 'evidence'}; run log: .agent/runs/{state.run_id}/")

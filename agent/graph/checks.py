@@ -1,4 +1,4 @@
-"""Run an item's check (a pytest test or a scanner rule) and judge whether a RED failure is honest."""
+"""Run an item's check (a pytest test or a scanner rule); judge whether a RED failure is honest."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ def red_verdict(run: TestRun, root: Path) -> str | None:
     """None when the run fails honestly (assertion or missing feature); else what is wrong."""
     if run.timed_out:
         return "the test run timed out: the test hangs"
-    text = run.result.output + "".join(c.message + c.details for c in (run.report.cases if run.report else []))
+    text = run.result.output + "".join(
+        c.message + c.details for c in (run.report.cases if run.report else [])
+    )
     if run.passed:
         return "the test passes on the current code, so it does not show the problem"
     bad = BAD_RED.search(text)

@@ -1,8 +1,9 @@
-"""CLARIFY: the model drafts acceptance criteria and questions; a human agrees, or the item escalates.
+"""CLARIFY: the model drafts acceptance criteria and questions; a human agrees, or it escalates.
 
-Two nodes, so that resuming after the human's answer does not repeat the model call: `clarify_draft`
-(the model call) and `clarify_ask` (the interrupt). Answers: {"action": "accept"}, {"action": "edit",
-"criteria": [...]}, {"action": "answer", "text": "..."} (redraft with it) or {"action": "skip"}.
+Two nodes, so that resuming after the human's answer does not repeat the model call:
+`clarify_draft` (the model call) and `clarify_ask` (the interrupt). Answers: {"action": "accept"},
+{"action": "edit", "criteria": [...]}, {"action": "answer", "text": "..."} (redraft with it) or
+{"action": "skip"}.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ DRAFT_SCHEMA: dict[str, Any] = {
     "required": ["criteria", "questions"],
     "additionalProperties": False,
 }
-RESPONSE_FORMAT = {"type": "json_schema", "json_schema": {"name": "clarify", "schema": DRAFT_SCHEMA}}
+RESPONSE_FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "clarify", "schema": DRAFT_SCHEMA},
+}
 
 
 def needs_clarification(item: BacklogItem) -> bool:
@@ -54,21 +58,35 @@ def clarify_draft(state: RunState, ctx: RunContext) -> dict[str, Any]:
         criteria, questions = _draft(session, ctx, item, backlog_item)
     except BudgetExceeded as exc:
         return update(budget_block(item, Phase.CLARIFY, exc), session)
-    item = item.model_copy(update={"criteria": criteria, "questions": questions,
-                                   "clarify_rounds": item.clarify_rounds + 1})  # fmt: skip
+    item = item.model_copy(
+        update={
+            "criteria": criteria,
+            "questions": questions,
+            "clarify_rounds": item.clarify_rounds + 1,
+        }
+    )
     return update(item, session)
 
 
-def _draft(session: Any, ctx: RunContext, item: ItemState, backlog_item: BacklogItem) -> tuple[list[str], list[str]]:
+def _draft(
+    session: Any, ctx: RunContext, item: ItemState, backlog_item: BacklogItem
+) -> tuple[list[str], list[str]]:
     source = backlog_item.source
     code = _code_around(ctx, backlog_item)
-    prompt = render("clarify", item=backlog_item, source_text=source.text if source else "",
-                    source_path=source.path if source else "", source_line=source.line if source else "",
-                    code=code)  # fmt: skip
+    prompt = render(
+        "clarify",
+        item=backlog_item,
+        source_text=source.text if source else "",
+        source_path=source.path if source else "",
+        source_line=source.line if source else "",
+        code=code,
+    )
     if item.human_notes:
         prompt += "\nThe human answered:\n" + "\n".join(f"- {note}" for note in item.human_notes)
     messages = [{"role": "user", "content": prompt}]
-    reply = session.reply(messages, item.item_id, Phase.CLARIFY, Request(response_format=RESPONSE_FORMAT))
+    reply = session.reply(
+        messages, item.item_id, Phase.CLARIFY, Request(response_format=RESPONSE_FORMAT)
+    )
     try:
         payload = json.loads(reply.content or "{}")
     except json.JSONDecodeError:
@@ -95,19 +113,33 @@ def clarify_ask(state: RunState, ctx: RunContext) -> dict[str, Any]:
         return update(item)
     if not ctx.options.interactive:
         return update(_unattended(ctx, item, backlog_item, started))
-    answer = interrupt({"item": item.item_id, "title": backlog_item.title,
-                        "criteria": item.criteria, "questions": item.questions})  # fmt: skip
+    answer = interrupt(
+        {
+            "item": item.item_id,
+            "title": backlog_item.title,
+            "criteria": item.criteria,
+            "questions": item.questions,
+        }
+    )
     return update(apply_answer(ctx, item, answer if isinstance(answer, dict) else {}, started))
 
 
-def _unattended(ctx: RunContext, item: ItemState, backlog_item: BacklogItem, started: float) -> ItemState:
+def _unattended(
+    ctx: RunContext, item: ItemState, backlog_item: BacklogItem, started: float
+) -> ItemState:
     kind = backlog_item.source.kind if backlog_item.source else "manual"
     if kind in SUCCESS_DEFINED and item.criteria:
         agree(ctx, item.item_id, item.criteria)
-        return record(item, Phase.CLARIFY, True, started, detail="accepted: the source defines success")
+        return record(
+            item, Phase.CLARIFY, True, started, detail="accepted: the source defines success"
+        )
     questions = item.questions or ["What exactly should change, with an example input and output?"]
-    decision = "answer: " + " | ".join(questions) + " (then run `agent clarify " + item.item_id + "`)"
-    return record(block(item, Phase.CLARIFY, "needs clarification", decision), Phase.CLARIFY, False, started)
+    decision = (
+        "answer: " + " | ".join(questions) + " (then run `agent clarify " + item.item_id + "`)"
+    )
+    return record(
+        block(item, Phase.CLARIFY, "needs clarification", decision), Phase.CLARIFY, False, started
+    )
 
 
 def clarify_ask_unattended(ctx: RunContext, item: ItemState) -> ItemState:
@@ -115,7 +147,9 @@ def clarify_ask_unattended(ctx: RunContext, item: ItemState) -> ItemState:
     return _unattended(ctx, item, load_item(ctx, item.item_id), time.monotonic())
 
 
-def apply_answer(ctx: RunContext, item: ItemState, answer: dict[str, Any], started: float) -> ItemState:
+def apply_answer(
+    ctx: RunContext, item: ItemState, answer: dict[str, Any], started: float
+) -> ItemState:
     """Apply the human's answer to the drafted criteria."""
     action = answer.get("action")
     if action == "edit" and answer.get("criteria"):
@@ -125,14 +159,20 @@ def apply_answer(ctx: RunContext, item: ItemState, answer: dict[str, Any], start
         agree(ctx, item.item_id, item.criteria)
         return record(item, Phase.CLARIFY, True, started, detail="agreed with a human")
     if action == "answer" and item.clarify_rounds < ctx.settings.agent.clarify_rounds:
-        return item.model_copy(update={"human_notes": [*item.human_notes, str(answer.get("text", ""))]})
+        return item.model_copy(
+            update={"human_notes": [*item.human_notes, str(answer.get("text", ""))]}
+        )
     decision = "answer: " + " | ".join(item.questions or ["what should change?"])
-    return record(block(item, Phase.CLARIFY, "needs clarification", decision), Phase.CLARIFY, False, started)
+    return record(
+        block(item, Phase.CLARIFY, "needs clarification", decision), Phase.CLARIFY, False, started
+    )
 
 
 def agree(ctx: RunContext, item_id: str, criteria: list[str]) -> None:
     """Write the agreed criteria to backlog.yml; the item becomes READY."""
-    with update_backlog(ctx.repo / ctx.settings.backlog.path, ctx.settings.scoring.scale) as backlog:
+    with update_backlog(
+        ctx.repo / ctx.settings.backlog.path, ctx.settings.scoring.scale
+    ) as backlog:
         entry = backlog.get(item_id)
         if entry is not None:
             entry.acceptance_criteria = list(criteria)

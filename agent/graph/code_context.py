@@ -32,9 +32,9 @@ def item_text(item: BacklogItem) -> str:
 
 def guess_module(root: Path, item: BacklogItem) -> str | None:
     """The non-test module the item is about: its source file, or the one its text names best."""
-    if item.source and item.source.path and not is_test_file(item.source.path):
-        if (root / item.source.path).is_file():
-            return item.source.path
+    path = item.source.path if item.source else None
+    if path and not is_test_file(path) and (root / path).is_file():
+        return path
     text = item_text(item)
     scored = []
     for path in tracked_python(root):

@@ -20,10 +20,16 @@ from agent.scoring import score_item
 from agent.workspace import ItemWorkspace
 
 COMMIT_KIND = {
-    ItemType.BUG: "fix", ItemType.SECURITY: "fix", ItemType.FEATURE: "feat",
-    ItemType.REFACTOR: "refactor", ItemType.DEBT: "refactor", ItemType.DOCS: "docs",
-    ItemType.TEST: "test", ItemType.CHORE: "chore", ItemType.INVESTIGATION: "chore",
-}  # fmt: skip
+    ItemType.BUG: "fix",
+    ItemType.SECURITY: "fix",
+    ItemType.FEATURE: "feat",
+    ItemType.REFACTOR: "refactor",
+    ItemType.DEBT: "refactor",
+    ItemType.DOCS: "docs",
+    ItemType.TEST: "test",
+    ItemType.CHORE: "chore",
+    ItemType.INVESTIGATION: "chore",
+}
 CHANGELOG_SECTION = {"feat": "Added", "fix": "Fixed"}
 CHANGELOG_HEADER = (
     "# Changelog\n\nAll notable changes to this project are documented in this file.\n"
@@ -75,7 +81,9 @@ def commit(state: RunState, ctx: RunContext) -> dict[str, Any]:
     ws = workspace_for(state, ctx)
     breach = ws.limit_breach()
     if breach is not None:
-        item = block(item, Phase.COMMIT, breach.message, "review the change size and approve it by hand")
+        item = block(
+            item, Phase.COMMIT, breach.message, "review the change size and approve it by hand"
+        )
         return update(record(item, Phase.COMMIT, False, started))
     backlog_item = load_item(ctx, item.item_id)
     sha = ws.commit(commit_message(backlog_item, item)) or _head_if_committed(ws, item.item_id)
@@ -93,10 +101,21 @@ def commit_message(backlog_item: BacklogItem, item: ItemState) -> str:
     scope = _scope(item.changed_files)
     body_lines = [item.summary] if item.summary else []
     if item.check is not None:
-        body_lines.append(f"RED: {item.check.target} failed before this change and passes after it.")
+        body_lines.append(
+            f"RED: {item.check.target} failed before this change and passes after it."
+        )
     body_lines += [f"- {line}" for line in item.criteria]
-    return render("commit", kind=kind, scope=scope, subject=_subject(backlog_item),
-                  body="\n".join(body_lines) or backlog_item.title, item=backlog_item).strip() + "\n"  # fmt: skip
+    return (
+        render(
+            "commit",
+            kind=kind,
+            scope=scope,
+            subject=_subject(backlog_item),
+            body="\n".join(body_lines) or backlog_item.title,
+            item=backlog_item,
+        ).strip()
+        + "\n"
+    )
 
 
 def _scope(paths: list[str]) -> str:
@@ -106,8 +125,17 @@ def _scope(paths: list[str]) -> str:
 
 def _head_if_committed(ws: ItemWorkspace, item_id: str) -> str | None:
     """After a crash between commit and checkpoint, the commit is already there: reuse it."""
-    log = proc.run(["git", "log", "-1", "--format=%H%n%(trailers:key=Agent-Item,valueonly)",
-                    f"{ws.base_sha}..HEAD"], cwd=ws.root, timeout=60).stdout.split()  # fmt: skip
+    log = proc.run(
+        [
+            "git",
+            "log",
+            "-1",
+            "--format=%H%n%(trailers:key=Agent-Item,valueonly)",
+            f"{ws.base_sha}..HEAD",
+        ],
+        cwd=ws.root,
+        timeout=60,
+    ).stdout.split()
     return log[0] if len(log) >= 2 and log[1] == item_id else None
 
 
@@ -116,14 +144,20 @@ def write_evidence(ctx: RunContext, state: RunState, item: ItemState) -> Path:
     path = ctx.repo / ".agent" / "evidence" / f"{item.item_id}.json"
     tally = state.ledger.items.get(item.item_id)
     payload = {
-        "item": item.item_id, "run": state.run_id, "branch": item.branch, "commit": item.commit,
+        "item": item.item_id,
+        "run": state.run_id,
+        "branch": item.branch,
+        "commit": item.commit,
         "check": item.check.model_dump() if item.check else None,
-        "red_output": item.red_output, "green_output": item.green_output,
-        "baseline_failures": item.baseline_failures, "diffstat": item.diffstat,
-        "changed_files": item.changed_files, "phases": [r.model_dump() for r in item.records],
+        "red_output": item.red_output,
+        "green_output": item.green_output,
+        "baseline_failures": item.baseline_failures,
+        "diffstat": item.diffstat,
+        "changed_files": item.changed_files,
+        "phases": [r.model_dump() for r in item.records],
         "blocked": item.blocked.model_dump() if item.blocked else None,
         "spend": tally.model_dump() if tally else None,
-    }  # fmt: skip
+    }
     atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
     return path
 
@@ -135,16 +169,32 @@ def write_pr(ctx: RunContext, state: RunState, item: ItemState) -> Path:
     tally = state.ledger.items.get(item.item_id)
     ci_record = next((r for r in reversed(item.records) if r.phase == Phase.CI), None)
     text = render(
-        "pr", item=backlog_item, summary=item.summary or backlog_item.title, wsjf=score.wsjf,
-        cost_of_delay=score.cost_of_delay, criteria=item.criteria or backlog_item.acceptance_criteria,
-        red={"test_id": item.check.target if item.check else "", "output": item.red_output,
-             "test_sha256": (item.check.file_sha256 or "") if item.check else ""},
-        ci={"summary": ci_record.output.splitlines()[0] if ci_record and ci_record.output else "passed"},
-        branch=item.branch, commit=item.commit or "", diffstat=item.diffstat or "none",
-        spend={"calls": tally.calls if tally else 0, "tokens": tally.tokens if tally else 0,
-               "cost_usd": tally.cost_usd if tally else 0.0},
+        "pr",
+        item=backlog_item,
+        summary=item.summary or backlog_item.title,
+        wsjf=score.wsjf,
+        cost_of_delay=score.cost_of_delay,
+        criteria=item.criteria or backlog_item.acceptance_criteria,
+        red={
+            "test_id": item.check.target if item.check else "",
+            "output": item.red_output,
+            "test_sha256": (item.check.file_sha256 or "") if item.check else "",
+        },
+        ci={
+            "summary": ci_record.output.splitlines()[0]
+            if ci_record and ci_record.output
+            else "passed"
+        },
+        branch=item.branch,
+        commit=item.commit or "",
+        diffstat=item.diffstat or "none",
+        spend={
+            "calls": tally.calls if tally else 0,
+            "tokens": tally.tokens if tally else 0,
+            "cost_usd": tally.cost_usd if tally else 0.0,
+        },
         risk=_risk(item),
-    )  # fmt: skip
+    )
     path = ctx.repo / ".agent" / "prs" / f"{item.item_id}.md"
     atomic_write_text(path, text)
     return path
@@ -152,8 +202,10 @@ def write_pr(ctx: RunContext, state: RunState, item: ItemState) -> Path:
 
 def _risk(item: ItemState) -> str:
     files = len([p for p in item.changed_files if not p.startswith("CHANGELOG")])
-    return (f"{files} file(s) changed ({item.diffstat or 'no diff'}); the full suite passed with no "
-            f"new failures; {item.regression_rounds} regression round(s) were needed.")  # fmt: skip
+    return (
+        f"{files} file(s) changed ({item.diffstat or 'no diff'}); the full suite passed with no "
+        f"new failures; {item.regression_rounds} regression round(s) were needed."
+    )
 
 
 def _now(state: RunState) -> Any:

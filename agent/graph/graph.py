@@ -6,6 +6,7 @@ Any phase that blocks the item goes straight to merge & log, which records the e
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -29,12 +30,19 @@ MICRO = (
 )
 
 
-def _node(function: Node) -> Callable[[RunState, Runtime[RunContext]], dict[str, Any]]:
-    def run(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-        return function(state, runtime.context)
+class _Bound:
+    """A node function bound to the run context LangGraph injects as `runtime`."""
 
-    run.__name__ = function.__name__
-    return run
+    def __init__(self, function: Node) -> None:
+        self.function = function
+        self.__name__ = function.__name__
+
+    def __call__(self, state: RunState, *, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        return self.function(state, runtime.context)
+
+
+def _node(function: Node) -> _Bound:
+    return _Bound(function)
 
 
 def _blocked_or(next_node: str) -> Callable[[RunState], str]:
@@ -58,7 +66,7 @@ def micro_cycle() -> StateGraph[RunState, RunContext, RunState, RunState]:
         clarify.route_after_ask,
         {"red": "red", "redraft": "clarify_draft", "blocked": END},
     )
-    for (name, _function), (after, _next) in zip(MICRO, MICRO[1:], strict=False):
+    for (name, _function), (after, _next) in itertools.pairwise(MICRO):
         graph.add_conditional_edges(name, _blocked_or(after))
     graph.add_edge("commit", END)
     return graph
@@ -89,6 +97,8 @@ def macro_loop() -> StateGraph[RunState, RunContext, RunState, RunState]:
     return graph
 
 
-def compile_run_graph(checkpointer: Any) -> CompiledStateGraph[RunState, RunContext, RunState, RunState]:
+def compile_run_graph(
+    checkpointer: Any,
+) -> CompiledStateGraph[RunState, RunContext, RunState, RunState]:
     """The macro loop compiled with a checkpointer (the micro cycle inherits it)."""
     return macro_loop().compile(checkpointer=checkpointer)

@@ -1,4 +1,4 @@
-"""GREEN: the model changes code until the RED check passes; the guard proves the test was not weakened."""
+"""GREEN: the model changes code until the RED check passes; a guard proves the test held."""
 
 from __future__ import annotations
 
@@ -9,8 +9,17 @@ from typing import Any
 from agent.backlog.models import BacklogItem
 from agent.graph.checks import is_test_file, run_check
 from agent.graph.code_context import files_from_failure, guess_module, read_source
-from agent.graph.common import block, budget_block, clip, current, record, session_for, update
-from agent.graph.common import sha256_file, workspace_for
+from agent.graph.common import (
+    block,
+    budget_block,
+    clip,
+    current,
+    record,
+    session_for,
+    sha256_file,
+    update,
+    workspace_for,
+)
 from agent.graph.context import RunContext
 from agent.graph.items import load_item
 from agent.graph.loop import edit_tools, run_loop
@@ -32,10 +41,20 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
     session = session_for(state, ctx)
     messages = green_messages(ws, item, backlog_item)
     try:
-        result = run_loop(session, ws, messages, _tools(ctx), _checker(ws, ctx, item),
-                          item.item_id, Phase.GREEN, _feedback(item))  # fmt: skip
+        result = run_loop(
+            session,
+            ws,
+            messages,
+            _tools(ctx),
+            _checker(ws, ctx, item),
+            item.item_id,
+            Phase.GREEN,
+            _feedback(item),
+        )
     except BudgetExceeded as exc:
-        return update(record(budget_block(item, Phase.GREEN, exc), Phase.GREEN, False, started), session)
+        return update(
+            record(budget_block(item, Phase.GREEN, exc), Phase.GREEN, False, started), session
+        )
     item = item.model_copy(update={"green_output": clip(result.output), "summary": result.summary})
     if not result.passed:
         decision = "fix it by hand on the branch, or give the item a sharper description"
@@ -117,14 +136,20 @@ def _after_green(
 ) -> ItemState:
     violations = guard_violations(ws.root, item)
     if violations:
-        decision = "review the branch: the fix touched tests; accept the new tests or reject the change"
+        decision = (
+            "review the branch: the fix touched tests; accept the new tests or reject the change"
+        )
         return block(item, Phase.GREEN, "guard: " + "; ".join(violations), decision)
     if remove_marker(ws.root, backlog_item):
         assert item.check is not None
-        passed, output, _run = run_check(ws.root, item.check, ctx.settings.tests)
+        passed, _output, _run = run_check(ws.root, item.check, ctx.settings.tests)
         if not passed:
-            return block(item, Phase.GREEN, "removing the marker comment broke the check",
-                         "remove the marker by hand")  # fmt: skip
+            return block(
+                item,
+                Phase.GREEN,
+                "removing the marker comment broke the check",
+                "remove the marker by hand",
+            )
     return item
 
 

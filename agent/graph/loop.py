@@ -1,4 +1,4 @@
-"""The model's edit loop: one action per turn, tools run in the worktree, the check re-run after edits.
+"""The model's edit loop: one action per turn, tools run in the worktree, the check re-run.
 
 The loop ends when the check passes (observed by us, never taken from the model's word), when the
 model gives up (`finish` while the check still fails, twice), or when a cap stops the next call
@@ -83,7 +83,9 @@ def run_loop(
                 return LoopResult(True, "check passes", _summary(action.args), output, edits)
             false_finish += 1
             if false_finish >= MAX_FALSE_FINISH:
-                return LoopResult(False, "the model stopped while the check still fails", "", output)
+                return LoopResult(
+                    False, "the model stopped while the check still fails", "", output
+                )
             messages.append(_user(feedback(False, output)))
             continue
         result = call_tool(workspace, action.tool, action.args.model_dump(), specs)

@@ -20,11 +20,17 @@ def sync(state: RunState, ctx: RunContext) -> dict[str, Any]:
     """Record HEAD and the base branch; note (never touch) a dirty user tree."""
     repo = gitutil.open_repo(ctx.repo)
     base = ctx.settings.workspace.base_branch or gitutil.current_branch(repo) or "HEAD"
-    dirty = bool(proc.run(["git", "status", "--porcelain"], cwd=ctx.repo, timeout=60).stdout.strip())
+    dirty = bool(
+        proc.run(["git", "status", "--porcelain"], cwd=ctx.repo, timeout=60).stdout.strip()
+    )
     if dirty:
         ctx.say("Your working tree has uncommitted changes; the agent works from the last commit.")
-    return {"base_branch": base, "head_sha": gitutil.head_sha(repo), "dirty_user_tree": dirty,
-            "started_at": state.started_at or time.time()}  # fmt: skip
+    return {
+        "base_branch": base,
+        "head_sha": gitutil.head_sha(repo),
+        "dirty_user_tree": dirty,
+        "started_at": state.started_at or time.time(),
+    }
 
 
 def discover(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -35,9 +41,15 @@ def discover(state: RunState, ctx: RunContext) -> dict[str, Any]:
 
     found = run_discovery(ctx.repo, ctx.settings, ctx.options.sources, _now(state), write=True)
     report = found.report
-    counts = {"new": len(report.new), "updated": len(report.updated), "resolved": len(report.resolved)}
-    ctx.say(f"Discovery: {counts['new']} new, {counts['updated']} updated, "
-            f"{counts['resolved']} resolved items.")  # fmt: skip
+    counts = {
+        "new": len(report.new),
+        "updated": len(report.updated),
+        "resolved": len(report.resolved),
+    }
+    ctx.say(
+        f"Discovery: {counts['new']} new, {counts['updated']} updated, "
+        f"{counts['resolved']} resolved items."
+    )
     for warning in found.warnings:
         ctx.say(f"warning: {warning}")
     return {"discovered": counts}
@@ -84,7 +96,7 @@ def _choose(state: RunState, ctx: RunContext, items: list[Any], done: set[str]) 
 
 
 def merge_log(state: RunState, ctx: RunContext) -> dict[str, Any]:
-    """Leave the branch ready for review, write evidence and PR, update backlog.yml, drop the worktree."""
+    """Leave the branch for review; write evidence and PR; update backlog.yml; drop the worktree."""
     item = state.item
     assert item is not None
     workspace = open_workspace(ctx.repo, item.item_id, item.title, ctx.settings)
@@ -96,9 +108,12 @@ def merge_log(state: RunState, ctx: RunContext) -> dict[str, Any]:
     if item.blocked is None:
         pr = write_pr(ctx, state, item)
         result = result.model_copy(update={"pr_path": str(pr.relative_to(ctx.repo))})
-        _set_status(ctx, item.item_id, Status.PR, None, [f"branch:{item.branch}", f"commit:{item.commit}"])
+        _set_status(
+            ctx, item.item_id, Status.PR, None, [f"branch:{item.branch}", f"commit:{item.commit}"]
+        )
     else:
-        reason = f"[{item.blocked.phase}] {item.blocked.reason} — decision needed: {item.blocked.decision}"
+        blocked = item.blocked
+        reason = f"[{blocked.phase}] {blocked.reason} — decision needed: {blocked.decision}"
         _set_status(ctx, item.item_id, Status.BLOCKED, reason, [f"branch:{item.branch}"])
     ctx.say(_line(result))
     results = [*state.results, result]
@@ -110,31 +125,44 @@ def _result(state: RunState, item: ItemState, evidence: Any) -> ItemResult:
     tally = state.ledger.items.get(item.item_id)
     blocked = item.blocked
     return ItemResult(
-        item_id=item.item_id, title=item.title,
+        item_id=item.item_id,
+        title=item.title,
         outcome=Outcome.BLOCKED if blocked else Outcome.RESOLVED,
         reason=blocked.reason if blocked else "RED failed before, passes after; full suite green",
-        decision=blocked.decision if blocked else "", phase=blocked.phase if blocked else "",
-        branch=item.branch, commit=item.commit,
+        decision=blocked.decision if blocked else "",
+        phase=blocked.phase if blocked else "",
+        branch=item.branch,
+        commit=item.commit,
         evidence_path=str(evidence.relative_to(state.repo)) if state.repo else str(evidence),
         seconds=round(time.time() - item.started_at, 1),
-        started_at=item.started_at, ended_at=time.time(),
-        tokens=tally.tokens if tally else 0, cost_usd=tally.cost_usd if tally else 0.0,
+        started_at=item.started_at,
+        ended_at=time.time(),
+        tokens=tally.tokens if tally else 0,
+        cost_usd=tally.cost_usd if tally else 0.0,
         prompt_tokens=tally.prompt_tokens if tally else 0,
         completion_tokens=tally.completion_tokens if tally else 0,
         calls=tally.calls if tally else 0,
-    )  # fmt: skip
+    )
 
 
 def _line(result: ItemResult) -> str:
     if result.outcome is Outcome.RESOLVED:
-        return f"Resolved {result.item_id} on branch {result.branch} ({result.commit or ''}"[:80] + ")"
+        return (
+            f"Resolved {result.item_id} on branch {result.branch} ({result.commit or ''}"[:80] + ")"
+        )
     return f"Blocked {result.item_id} in {result.phase}: {result.reason[:200]}"
 
 
 def _set_status(
-    ctx: RunContext, item_id: str, status: Status, reason: str | None, links: list[str] | None = None
+    ctx: RunContext,
+    item_id: str,
+    status: Status,
+    reason: str | None,
+    links: list[str] | None = None,
 ) -> None:
-    with update_backlog(ctx.repo / ctx.settings.backlog.path, ctx.settings.scoring.scale) as backlog:
+    with update_backlog(
+        ctx.repo / ctx.settings.backlog.path, ctx.settings.scoring.scale
+    ) as backlog:
         entry = backlog.get(item_id)
         if entry is None:
             return
@@ -143,7 +171,10 @@ def _set_status(
         entry.updated_at = datetime.now(UTC)
         for link in links or []:
             if link not in entry.links and not link.endswith(":None"):
-                entry.links = [*[l for l in entry.links if l.split(":")[0] != link.split(":")[0]], link]
+                entry.links = [
+                    *[old for old in entry.links if old.split(":")[0] != link.split(":")[0]],
+                    link,
+                ]
 
 
 def route_after_select(state: RunState) -> str:

@@ -16,8 +16,17 @@ from agent.graph.code_context import (
     test_dir,
     tracked_python,
 )
-from agent.graph.common import block, budget_block, clip, current, record, session_for, update
-from agent.graph.common import sha256_file, workspace_for
+from agent.graph.common import (
+    block,
+    budget_block,
+    clip,
+    current,
+    record,
+    session_for,
+    sha256_file,
+    update,
+    workspace_for,
+)
 from agent.graph.context import RunContext
 from agent.graph.items import load_item
 from agent.graph.state import Check, ItemState, Phase, RunState
@@ -34,7 +43,10 @@ TEST_SCHEMA: dict[str, Any] = {
     "required": ["content"],
     "additionalProperties": False,
 }
-RESPONSE_FORMAT = {"type": "json_schema", "json_schema": {"name": "test_file", "schema": TEST_SCHEMA}}
+RESPONSE_FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "test_file", "schema": TEST_SCHEMA},
+}
 
 
 def red(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -75,8 +87,13 @@ def _baseline(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> dict[str, 
     failing = [case.node_id for case in (run.report.problems if run.report else [])]
     tracked = tracked_python(ws.root)
     hashes = {p: sha256_file(ws.root / p) or "" for p in tracked if is_test_file(p)}
-    return {"baseline_failures": failing, "test_hashes": hashes, "base_sha": ws.base_sha,
-            "branch": ws.branch, "worktree": str(ws.root)}  # fmt: skip
+    return {
+        "baseline_failures": failing,
+        "test_hashes": hashes,
+        "base_sha": ws.base_sha,
+        "branch": ws.branch,
+        "worktree": str(ws.root),
+    }
 
 
 def _confirm_red(
@@ -116,8 +133,13 @@ def _write_red_test(
         run = run_tests(ws.root, ctx.settings.tests, [path])
         verdict = red_verdict(run, ws.root) if content.strip() else "the test file is empty"
         if verdict is None:
-            check = Check(kind="pytest", target=path, file=path, written_by_agent=True,
-                          file_sha256=sha256_file(target))  # fmt: skip
+            check = Check(
+                kind="pytest",
+                target=path,
+                file=path,
+                written_by_agent=True,
+                file_sha256=sha256_file(target),
+            )
             item = item.model_copy(update={"check": check, "red_output": clip(run.result.output)})
             return record(item, Phase.RED, True, started, detail=f"wrote {path}")
         feedback = f"{verdict}\n{clip(run.result.output, 600)}"
@@ -151,7 +173,9 @@ def _ask_for_test(
         {"role": "system", "content": render("system", repo_name=ws.repo_root.name)},
         {"role": "user", "content": prompt},
     ]
-    reply = session.reply(messages, item.item_id, Phase.RED, Request(response_format=RESPONSE_FORMAT))
+    reply = session.reply(
+        messages, item.item_id, Phase.RED, Request(response_format=RESPONSE_FORMAT)
+    )
     try:
         content = json.loads(reply.content or "{}").get("content", "")
     except (json.JSONDecodeError, AttributeError):

@@ -20,7 +20,7 @@ from agent.graph.state import Outcome, RunState
 from agent.graph.summary import write_summary
 from agent.llm.endpoint import resolve_endpoint
 from agent.llm.protocol import ChatModel
-from agent.llm.trajectory import trajectory_path, TrajectoryLog
+from agent.llm.trajectory import TrajectoryLog, trajectory_path
 from agent.settings import Settings
 
 Ask = Callable[[dict[str, Any]], dict[str, Any]]
@@ -59,21 +59,29 @@ def start_run(
     """Run the macro loop from the start; returns the final state and the exit code."""
     run_id = new_run_id(datetime.now(UTC))
     run_dir = repo / ".agent" / "runs" / run_id
-    atomic_write_text(run_dir / "options.json", json.dumps({**asdict(options), "now": now.isoformat()}))
+    atomic_write_text(
+        run_dir / "options.json", json.dumps({**asdict(options), "now": now.isoformat()})
+    )
     atomic_write_text(repo / LATEST, run_id + "\n")
     initial = RunState(run_id=run_id, repo=str(repo), now=now.isoformat())
     return _drive(repo, settings, options, run_id, initial, ask, say, model)
 
 
 def resume_run(
-    repo: Path, settings: Settings, ask: Ask, say: Callable[[str], None], model: ChatModel | None = None
+    repo: Path,
+    settings: Settings,
+    ask: Ask,
+    say: Callable[[str], None],
+    model: ChatModel | None = None,
 ) -> tuple[RunState, int]:
     """Continue the latest run from its last completed node."""
     latest = repo / LATEST
     if not latest.is_file():
         raise InputError(f"{repo}: no run to resume (start one with `agent run`)")
     run_id = latest.read_text(encoding="utf-8").strip()
-    raw = json.loads((repo / ".agent" / "runs" / run_id / "options.json").read_text(encoding="utf-8"))
+    raw = json.loads(
+        (repo / ".agent" / "runs" / run_id / "options.json").read_text(encoding="utf-8")
+    )
     raw.pop("now", None)
     raw["sources"] = tuple(raw.get("sources", ()))
     options = RunOptions(**raw)

@@ -1,7 +1,7 @@
 """The typed state of a run (macro loop) and of the item being worked (micro cycle).
 
-State is checkpointed after every node (SQLite, durability "sync"), so everything a resumed run needs
-lives here; live objects (the model client, settings) are injected through RunContext instead.
+State is checkpointed after every node (SQLite, durability "sync"), so everything a resumed run
+needs lives here; live objects (the model client, settings) are injected through RunContext.
 """
 
 from __future__ import annotations

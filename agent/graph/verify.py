@@ -1,7 +1,9 @@
-"""REFACTOR, SECURITY and CI: keep the fix only if everything stays green and nothing new is found."""
+"""REFACTOR, SECURITY and CI: keep the fix only if all stays green and nothing new is found."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import time
 from collections import Counter
 from pathlib import Path
@@ -10,8 +12,16 @@ from typing import Any
 from agent import proc
 from agent.gitutil import temporary_checkout
 from agent.graph.checks import is_test_file
-from agent.graph.common import block, budget_block, clip, current, record, session_for, update
-from agent.graph.common import workspace_for
+from agent.graph.common import (
+    block,
+    budget_block,
+    clip,
+    current,
+    record,
+    session_for,
+    update,
+    workspace_for,
+)
 from agent.graph.context import RunContext
 from agent.graph.green import GREEN_TOOLS, green_messages, guard_violations
 from agent.graph.items import load_item
@@ -35,19 +45,31 @@ def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
     ws = workspace_for(state, ctx)
     snapshot = _stash_snapshot(ws.root)
     session = session_for(state, ctx)
-    messages = [*green_messages(ws, item, load_item(ctx, item.item_id))[:1],
-                {"role": "user", "content": render("refactor", diff=clip(_diff(ws), 1500))}]  # fmt: skip
-    try:
-        run_loop(session, ws, messages, edit_tools(("read_file", "replace_text"), available_tools()),
-                 lambda: _suite_green(ws, ctx, item), item.item_id, Phase.REFACTOR,
-                 lambda _passed, output: render("regression", failure=output))  # fmt: skip
-    except BudgetExceeded:
-        pass  # the refactor is optional: a cap here only ends the pass
+    messages = [
+        *green_messages(ws, item, load_item(ctx, item.item_id))[:1],
+        {"role": "user", "content": render("refactor", diff=clip(_diff(ws), 1500))},
+    ]
+    with contextlib.suppress(BudgetExceeded):  # optional pass: a cap only ends it
+        run_loop(
+            session,
+            ws,
+            messages,
+            edit_tools(("read_file", "replace_text"), available_tools()),
+            functools.partial(_suite_green, ws, ctx, item),
+            item.item_id,
+            Phase.REFACTOR,
+            _regression_feedback,
+        )
     kept = _suite_green(ws, ctx, item)[0] and not guard_violations(ws.root, item)
     if not kept:
         _restore(ws.root, snapshot)
-    return update(record(item, Phase.REFACTOR, True, started, detail="kept" if kept else "reverted"),
-                  session)  # fmt: skip
+    return update(
+        record(item, Phase.REFACTOR, True, started, detail="kept" if kept else "reverted"), session
+    )
+
+
+def _regression_feedback(_passed: bool, output: str) -> str:
+    return render("regression", failure=output)
 
 
 def _refactor_enabled(ctx: RunContext) -> bool:
@@ -95,17 +117,25 @@ def security(state: RunState, ctx: RunContext) -> dict[str, Any]:
     if problems:
         decision = "review the findings: fix them on the branch, or accept them explicitly"
         item = block(item, Phase.SECURITY, "; ".join(problems)[:800], decision)
-    return update(record(item, Phase.SECURITY, not problems, started, detail=f"{len(new)} new findings"))
+    return update(
+        record(item, Phase.SECURITY, not problems, started, detail=f"{len(new)} new findings")
+    )
 
 
 def _scope_problems(ws: ItemWorkspace, changed: list[str]) -> list[str]:
-    problems = [f"{p} is restricted ({rule})" for p in changed if (rule := restricted_rule(ws.scope, p))]
+    problems = [
+        f"{p} is restricted ({rule})" for p in changed if (rule := restricted_rule(ws.scope, p))
+    ]
     breach = ws.limit_breach()
     return [*problems, breach.message] if breach else problems
 
 
 def _secret_problems(ws: ItemWorkspace) -> list[str]:
-    added = "\n".join(l[1:] for l in _diff(ws).splitlines() if l.startswith("+") and not l.startswith("+++"))
+    added = "\n".join(
+        line[1:]
+        for line in _diff(ws).splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    )
     return [f"a {hit.kind} was added" for hit in find_secrets(added)]
 
 
@@ -114,7 +144,9 @@ def _new_findings(ws: ItemWorkspace, paths: list[str]) -> list[Finding]:
         return []
     now = _findings(ws.root, paths)
     with temporary_checkout(ws_repo(ws), ws.base_sha) as base_root:
-        before = Counter(_key(f) for f in _findings(base_root, [p for p in paths if (base_root / p).is_file()]))
+        before = Counter(
+            _key(f) for f in _findings(base_root, [p for p in paths if (base_root / p).is_file()])
+        )
     new = []
     for finding in now:
         if before[_key(finding)] > 0:
@@ -142,7 +174,7 @@ def _key(finding: Finding) -> tuple[str, str, str]:
 
 
 def ci(state: RunState, ctx: RunContext) -> dict[str, Any]:
-    """The full suite in the worktree; regressions go back to the model, a bounded number of times."""
+    """The full suite in the worktree; regressions go back to the model, at most N times."""
     started, item = time.monotonic(), current(state)
     ws = workspace_for(state, ctx)
     passed, output = _suite_green(ws, ctx, item)
@@ -151,19 +183,36 @@ def ci(state: RunState, ctx: RunContext) -> dict[str, Any]:
     while not passed and rounds < ctx.settings.agent.regression_rounds:
         rounds += 1
         session = session or session_for(state, ctx)
-        messages = [*green_messages(ws, item, load_item(ctx, item.item_id))[:1],
-                    {"role": "user", "content": render("regression", failure=clip(output))}]  # fmt: skip
+        messages = [
+            *green_messages(ws, item, load_item(ctx, item.item_id))[:1],
+            {"role": "user", "content": render("regression", failure=clip(output))},
+        ]
         try:
-            run_loop(session, ws, messages, edit_tools(GREEN_TOOLS, available_tools(ctx.settings)),
-                     lambda: _suite_green(ws, ctx, item), item.item_id, f"{Phase.CI}-{rounds}",
-                     lambda _p, out: render("regression", failure=out))  # fmt: skip
+            run_loop(
+                session,
+                ws,
+                messages,
+                edit_tools(GREEN_TOOLS, available_tools(ctx.settings)),
+                functools.partial(_suite_green, ws, ctx, item),
+                item.item_id,
+                f"{Phase.CI}-{rounds}",
+                _regression_feedback,
+            )
         except BudgetExceeded as exc:
             item = budget_block(item, Phase.CI, exc)
             return update(record(item, Phase.CI, False, started), session)
         passed, output = _suite_green(ws, ctx, item)
     violations = guard_violations(ws.root, item)
     if not passed or violations:
-        reason = "guard: " + "; ".join(violations) if violations else f"regressions remain:\n{clip(output, 600)}"
-        item = block(item, Phase.CI, reason, "fix the regressions on the branch by hand, or drop it")
+        reason = (
+            "guard: " + "; ".join(violations)
+            if violations
+            else f"regressions remain:\n{clip(output, 600)}"
+        )
+        item = block(
+            item, Phase.CI, reason, "fix the regressions on the branch by hand, or drop it"
+        )
     item = item.model_copy(update={"regression_rounds": rounds})
-    return update(record(item, Phase.CI, item.blocked is None, started, output=clip(output, 400)), session)
+    return update(
+        record(item, Phase.CI, item.blocked is None, started, output=clip(output, 400)), session
+    )
