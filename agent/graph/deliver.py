@@ -71,6 +71,11 @@ def add_changelog_entry(text: str, section: str, entry: str) -> str:
 
 
 def _subject(item: BacklogItem) -> str:
+    source = item.source
+    if source is not None and source.kind == "tests" and source.tag and "::" in source.tag:
+        return f"make {source.tag} pass"
+    if source is not None and source.kind in ("lint", "security") and source.tag:
+        return f"resolve {source.tag} in {source.path}"
     title = item.title.strip().rstrip(".")
     return title[:1].lower() + title[1:] if title[:2] != title[:2].upper() else title
 

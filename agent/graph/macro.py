@@ -147,9 +147,7 @@ def _result(state: RunState, item: ItemState, evidence: Any) -> ItemResult:
 
 def _line(result: ItemResult) -> str:
     if result.outcome is Outcome.RESOLVED:
-        return (
-            f"Resolved {result.item_id} on branch {result.branch} ({result.commit or ''}"[:80] + ")"
-        )
+        return f"Resolved {result.item_id} on branch {result.branch} ({(result.commit or '')[:10]})"
     return f"Blocked {result.item_id} in {result.phase}: {result.reason[:200]}"
 
 

@@ -36,15 +36,26 @@ def new_run_id(now: datetime) -> str:
 @contextlib.contextmanager
 def checkpointer(repo: Path) -> Iterator[Any]:
     """The SQLite checkpointer at .agent/state.sqlite."""
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     path = repo / STATE_DB
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(str(path), check_same_thread=False)
+    serde = JsonPlusSerializer(allowed_msgpack_modules=state_types())
     try:
-        yield SqliteSaver(connection)
+        yield SqliteSaver(connection, serde=serde)
     finally:
         connection.close()
+
+
+def state_types() -> list[tuple[str, str]]:
+    """The classes checkpoints may hold (LangGraph refuses to revive unlisted ones)."""
+    from agent.graph import state
+    from agent.llm.budget import Ledger, Tally
+
+    classes = [Ledger, Tally, *(getattr(state, name) for name in state.__all__)]
+    return [(cls.__module__, cls.__name__) for cls in classes]
 
 
 def start_run(

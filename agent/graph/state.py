@@ -13,6 +13,17 @@ from pydantic import BaseModel, Field
 
 from agent.llm.budget import Ledger
 
+__all__ = [
+    "Blocked",
+    "Check",
+    "ItemResult",
+    "ItemState",
+    "Outcome",
+    "Phase",
+    "PhaseRecord",
+    "RunState",
+]
+
 
 class Outcome(StrEnum):
     """How an item's micro cycle ended."""
