@@ -14,6 +14,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import git
@@ -114,6 +115,20 @@ def item_workspace(
         yield workspace
     finally:
         close_workspace(workspace)
+
+
+def items_committed_today(repo_path: Path, now: datetime, prefix: str = "agent/") -> int:
+    """Count the items with agent commits (Agent-Item trailer) since `now`'s UTC midnight."""
+    repo = gitutil.open_repo(repo_path)
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    output = repo.git.log(
+        f"--branches={prefix}*",
+        f"--since={midnight.isoformat()}",
+        f"--format=%(trailers:key={TRAILER},valueonly,separator=%x00)",
+    )
+    return len(
+        {value.strip() for value in output.replace("\0", "\n").splitlines() if value.strip()}
+    )
 
 
 def _base_branch(repo: git.Repo, settings: Settings) -> str:
