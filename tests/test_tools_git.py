@@ -71,3 +71,14 @@ def test_commit_refused_for_restricted_change(tmp_path: Path) -> None:
         result = call(git_commit, ws, message="ci: add workflow")
     assert not result.ok and result.data["refused_rule"] == "restricted_paths"
     assert ".github/workflows/ci.yml" in result.output
+
+
+def test_git_errors_and_bad_paths_are_results(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    with worked_item(repo) as ws:
+        magic = call(git_diff, ws, path=":(nonsense)src")
+        escape = call(git_diff, ws, path="../..")
+        secret = call(git_diff, ws, path="secrets/")
+    assert not magic.ok and magic.output.startswith("git failed:") and "pathspec" in magic.output
+    assert not escape.ok and "escapes the repository" in escape.output
+    assert not secret.ok and "rule 'secrets/'" in secret.output

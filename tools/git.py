@@ -11,7 +11,14 @@ from agent import gitutil
 from agent.scope import check_limits
 from agent.worksettings import WorkspaceSettings
 from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import ConfiguredWorkspace, Refused, ToolConfig, is_allowed, tool
+from tools.common import (
+    ConfiguredWorkspace,
+    Refused,
+    ToolConfig,
+    is_allowed,
+    resolve_path,
+    tool,
+)
 
 CONVENTIONAL = re.compile(
     r"^(feat|fix|docs|style|refactor|perf|test|build|ci|chore|revert)(\([\w./-]+\))?!?: \S.*"
@@ -64,6 +71,8 @@ def git_diff(workspace: Workspace, args: GitDiffArgs, config: ToolConfig) -> Too
     repo = _repo(workspace)
     repo.git.add("--intent-to-add", "--all")  # new files show up in the diff
     against = config.base if args.since_base else "HEAD"
+    if args.path:
+        resolve_path(workspace.root, args.path, config.scope)
     scope_args = ["--", args.path] if args.path else ["--"]
     names = repo.git.diff("--name-only", "--no-renames", against, *scope_args).splitlines()
     allowed = [name for name in names if is_allowed(name, config.scope)]
