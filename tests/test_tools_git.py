@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agent.workspace import commit_message
 from tests.support import git
 from tests.toolkit import call, user_repo, worked_item
-from tools.git import git_commit, git_diff, git_log, git_status
+from tools.git import CONVENTIONAL, git_commit, git_diff, git_log, git_status
 
 
 def test_status_and_diff_include_new_files(tmp_path: Path) -> None:
@@ -82,3 +83,23 @@ def test_git_errors_and_bad_paths_are_results(tmp_path: Path) -> None:
     assert not magic.ok and magic.output.startswith("git failed:") and "pathspec" in magic.output
     assert not escape.ok and "escapes the repository" in escape.output
     assert not secret.ok and "rule 'secrets/'" in secret.output
+
+
+def test_commit_without_message_uses_item_template(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    with worked_item(repo, "BL-4", "Handle negative numbers.") as ws:
+        (ws.root / "a.py").write_text("A = -1\n")
+        result = call(git_commit, ws)
+    assert result.ok
+    assert git(repo, "log", "-1", "--format=%s", result.data["sha"]).strip() == (
+        "fix: handle negative numbers"
+    )
+
+
+def test_template_messages() -> None:
+    assert commit_message("feature", "Add CSV export") == "feat: add CSV export"
+    assert commit_message("investigation", "Why slow?") == "chore: why slow?"
+    assert commit_message(None, "  Tidy   up ") == "chore: tidy up"
+    long = commit_message("docs", "x" * 200)
+    assert len(long) == 72 and long.startswith("docs: xxx") and long.endswith("...")
+    assert CONVENTIONAL.match(commit_message("security", "Rotate keys"))

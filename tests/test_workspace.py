@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from agent import proc
 from agent.errors import InputError
 from agent.scope import ScopeSettings, check_pr_limit
 from agent.settings import load_settings
@@ -198,3 +201,28 @@ def test_items_committed_today_feeds_pr_limit(tmp_path: Path) -> None:
     breach = check_pr_limit(scope, items_committed_today(repo, now))
     assert breach is not None and breach.rule == "pr_daily_limit"
     assert items_committed_today(repo, now + timedelta(days=1)) == 0
+
+
+CRASH = """
+import os, signal, sys
+from pathlib import Path
+from agent.workspace import open_workspace
+ws = open_workspace(Path(sys.argv[1]), "BL-1", "Fix the adder")
+(ws.root / "wip.py").write_text("half done\\n")
+print(ws.root, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_worktree_of_killed_process_is_reused(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    dirty(repo)
+    before = tree_snapshot(repo)
+    crashed = proc.run([sys.executable, "-c", CRASH, str(repo)], cwd=Path.cwd(), timeout=60)
+    assert crashed.returncode == -signal.SIGKILL
+    left = Path(crashed.stdout.strip())
+    with worked_item(repo) as ws:
+        assert ws.reused and ws.root == left
+        assert (ws.root / "wip.py").read_text() == "half done\n"
+    assert not left.exists()
+    assert tree_snapshot(repo) == before

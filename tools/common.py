@@ -49,6 +49,11 @@ class ConfiguredWorkspace(Protocol):
         """The commit the item started from."""
         ...
 
+    @property
+    def default_commit_message(self) -> str:
+        """The item's template commit message."""
+        ...
+
     def commit(self, message: str) -> str | None:
         """Commit every change with the item's identity and trailer."""
         ...

@@ -43,8 +43,9 @@ class GitDiffArgs(ToolArgs):
 class GitCommitArgs(ToolArgs):
     """Commit all changes; the message must follow Conventional Commits (`fix: ...`)."""
 
-    message: str
-    """Commit message: `type(scope): summary`, optionally a blank line and a body."""
+    message: str | None = None
+    """Commit message: `type(scope): summary`, optionally a blank line and a body; omitted: the
+    item's template message."""
 
 
 class GitLogArgs(ToolArgs):
@@ -91,7 +92,7 @@ def _hidden_note(hidden: int) -> str:
 @tool
 def git_commit(workspace: Workspace, args: GitCommitArgs, config: ToolConfig) -> ToolResult:
     """Check the message, restricted paths and scope limits, then commit."""
-    message = args.message.strip()
+    message = (args.message or _template(workspace)).strip()
     if not CONVENTIONAL.match(message.splitlines()[0] if message else ""):
         raise Refused(
             "commit message must follow Conventional Commits: `type(scope): summary` with type "
@@ -113,6 +114,12 @@ def git_commit(workspace: Workspace, args: GitCommitArgs, config: ToolConfig) ->
         return ToolResult(ok=False, output="nothing to commit: the worktree has no changes")
     subject = message.splitlines()[0]
     return ToolResult(ok=True, output=f"committed {sha[:12]} {subject}", data={"sha": sha})
+
+
+def _template(workspace: Workspace) -> str:
+    if isinstance(workspace, ConfiguredWorkspace):
+        return workspace.default_commit_message
+    raise Refused("a commit message is required (`type(scope): summary`)")
 
 
 def _commit(workspace: Workspace, message: str) -> str | None:

@@ -111,13 +111,20 @@ def json_action_schema(specs: Sequence[ToolSpec] = TOOLS) -> dict[str, Any]:
 
 
 def call_tool(
-    workspace: Workspace, name: str, arguments: dict[str, Any], specs: Sequence[ToolSpec] = TOOLS
+    workspace: Workspace,
+    name: str,
+    arguments: dict[str, Any],
+    specs: Sequence[ToolSpec] | None = None,
 ) -> ToolResult:
-    """Validate `arguments` and run tool `name`; unknown tools and bad arguments are results."""
+    """Validate `arguments` and run tool `name`; unknown tools and bad arguments are results.
+
+    `specs` defaults to the tools available under the workspace's settings.
+    """
     config = config_of(workspace)
-    spec = tool_by_name(name, available_tools(config.settings) if specs is TOOLS else specs)
+    offered = available_tools(config.settings) if specs is None else specs
+    spec = tool_by_name(name, offered)
     if spec is None:
-        known = ", ".join(s.name for s in available_tools(config.settings))
+        known = ", ".join(s.name for s in offered)
         return ToolResult(ok=False, output=f"unknown tool {name!r}; available tools: {known}")
     try:
         args = spec.args_model.model_validate(arguments)
