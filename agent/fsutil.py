@@ -8,8 +8,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from agent.errors import InputError
 
 LOCK_TIMEOUT_S = 30.0
@@ -17,11 +15,16 @@ LOCK_TIMEOUT_S = 30.0
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write `text` to `path` via a temp file in the same directory and a rename."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temp file in the same directory and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -36,6 +39,8 @@ def atomic_write_text(path: Path, text: str) -> None:
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold an exclusive lock for `path` across processes, outside the user's working tree."""
+    from filelock import FileLock, Timeout  # imported here: costly, and only writers need it
+
     lock_path = lock_path_for(path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path), timeout=timeout)

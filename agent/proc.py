@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,13 @@ def spawn(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    return proc.pid
+    pid = proc.pid
+    with warnings.catch_warnings():
+        # Detached on purpose: pid_alive/kill_group reap it later, so the "still running"
+        # ResourceWarning of dropping the Popen object is noise (an error under pytest).
+        warnings.simplefilter("ignore", ResourceWarning)
+        del proc
+    return pid
 
 
 def kill_group(pid: int, grace_s: float = KILL_GRACE_S) -> None:

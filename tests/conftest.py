@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,3 +18,36 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     yield
+
+
+# HTTP cassettes (pytest-recording + vcrpy); docs/testing.md explains how to re-record.
+
+CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
+FILTERED_HEADERS = ("authorization", "api-key", "x-api-key", "cookie", "openai-organization",
+                    "openai-project")  # fmt: skip
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """Drop Set-Cookie and any other credential-bearing header from a recorded response."""
+    headers = response.get("headers", {})
+    for name in [n for n in headers if n.lower() in ("set-cookie", "openai-organization")]:
+        del headers[name]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    """Cassettes live in cassettes/<test module>/<test name>.yaml at the repository root."""
+    return str(CASSETTES / Path(str(request.node.fspath)).stem)
+
+
+@pytest.fixture
+def vcr_config() -> dict[str, Any]:
+    """Match every field of a request (a changed prompt fails loudly); never store credentials."""
+    return {
+        "match_on": ("method", "scheme", "host", "port", "path", "query", "body"),
+        "filter_headers": [(name, None) for name in FILTERED_HEADERS],
+        "filter_query_parameters": [("api_key", None), ("key", None)],
+        "before_record_response": _scrub_response,
+        "decode_compressed_response": True,
+    }

@@ -1,0 +1,39 @@
+# One entry point for developers and CI (.ci/run runs `make test`).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test lint typecheck pytest bench cassettes clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade uv
+	$(BIN)/python -m uv pip install -q --python $(BIN)/python -e ".[dev]"
+	touch $(STAMP)
+
+## test: lint, type-check and run the whole suite offline (what .ci/run runs)
+test: setup lint typecheck pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest -q
+
+## bench: benchmarks (not part of the test suite); figures go in docs/benchmarks.md
+bench: setup
+	$(BIN)/python bench/backlog_bench.py
+
+## cassettes: re-record HTTP cassettes from the bundled local model (docs/testing.md); TESTS=... picks tests
+cassettes: setup
+	$(BIN)/python scripts/record_cassettes.py $(TESTS)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

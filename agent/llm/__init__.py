@@ -1,0 +1,1 @@
+"""The model layer: a client behind a Protocol, action modes, token accounting, caps."""

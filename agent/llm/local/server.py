@@ -1,0 +1,181 @@
+"""Start, find and stop the bundled llama-server on 127.0.0.1 (pid file in the cache directory)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import FrameType
+
+from agent.errors import InputError
+from agent.fsutil import atomic_write_text
+from agent.llm.local import paths
+from agent.proc import kill_group, pid_alive, spawn
+
+HOST = "127.0.0.1"
+HEALTH_TIMEOUT_S = 180.0
+CONTEXT_TOKENS = 8192
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """A bundled server this user started (possibly from another process)."""
+
+    pid: int
+    port: int
+    started_at: float
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible base URL."""
+        return f"http://{HOST}:{self.port}/v1"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def healthy(port: int, timeout: float = 2.0) -> bool:
+    """True when the server on `port` answers /health with 200 (model loaded)."""
+    url = f"http://{HOST}:{port}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return int(response.status) == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def read_state() -> ServerInfo | None:
+    """The recorded server if its process is still alive; a stale pid file is removed."""
+    state = paths.server_state()
+    try:
+        info = ServerInfo(**json.loads(state.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+    if pid_alive(info.pid):
+        return info
+    with contextlib.suppress(FileNotFoundError):
+        state.unlink()
+    return None
+
+
+def start_server(
+    port: int = 0,
+    threads: int = 2,
+    wait_s: float = HEALTH_TIMEOUT_S,
+    extra_args: Sequence[str] = (),
+) -> ServerInfo:
+    """Start llama-server in the background (or return the running one) and wait until healthy."""
+    running = read_state()
+    if running is not None:
+        if port and running.port != port:
+            raise InputError(
+                f"the bundled server already runs on port {running.port} (pid {running.pid})"
+            )
+        _wait_healthy(running, wait_s)
+        return running
+    binary, model = paths.server_binary(), paths.model_path()
+    if not binary.is_file() or not model.is_file():
+        raise InputError("the bundled model is not set up: run `agent model setup` first")
+    chosen = port or free_port()
+    args = [str(binary), "-m", str(model), "--host", HOST, "--port", str(chosen), "--jinja",
+            "-t", str(threads), "-c", str(CONTEXT_TOKENS), "--no-webui", *extra_args]  # fmt: skip
+    pid = spawn(args, paths.server_log())
+    info = ServerInfo(pid, chosen, time.time())
+    atomic_write_text(paths.server_state(), json.dumps(asdict(info)))
+    try:
+        _wait_healthy(info, wait_s)
+    except BaseException:
+        stop_server()
+        raise
+    return info
+
+
+def _wait_healthy(info: ServerInfo, wait_s: float) -> None:
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if healthy(info.port):
+            return
+        if not pid_alive(info.pid):
+            raise InputError("the bundled server exited while starting:", *_log_tail())
+        time.sleep(0.25)
+    raise InputError(
+        f"the bundled server did not become healthy within {wait_s:.0f}s:", *_log_tail()
+    )
+
+
+def _log_tail(lines: int = 10) -> list[str]:
+    try:
+        return (
+            paths.server_log().read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        )
+    except OSError:
+        return []
+
+
+def stop_server() -> ServerInfo | None:
+    """Stop the recorded server by its pid and remove the pid file; return what was stopped."""
+    info = read_state()
+    if info is not None:
+        kill_group(info.pid)
+    with contextlib.suppress(FileNotFoundError):
+        paths.server_state().unlink()
+    return info
+
+
+@contextlib.contextmanager
+def bundled_server(threads: int = 2, port: int = 0) -> Iterator[str]:
+    """Yield the base URL of a healthy bundled server; stop it on exit if this call started it."""
+    existing = read_state()
+    if existing is not None and healthy(existing.port):
+        yield existing.base_url
+        return
+    with _sigterm_as_interrupt():
+        info = start_server(port=port, threads=threads)
+        try:
+            yield info.base_url
+        finally:
+            if read_state() == info:
+                stop_server()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt so `finally` stops the server (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def describe(info: ServerInfo | None) -> str:
+    """One line about the server for `agent model status`."""
+    if info is None:
+        return "bundled server: not running"
+    state = "healthy" if healthy(info.port) else "starting or unresponsive"
+    return f"bundled server: pid {info.pid}, {info.base_url}, {state}"
+
+
+def log_path() -> Path:
+    """Where the server writes its output."""
+    return paths.server_log()

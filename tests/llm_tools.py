@@ -1,0 +1,44 @@
+"""Small ToolSpecs for model-layer tests (the real registry is tested with the tools)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, field_validator
+
+from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
+
+
+class Span(BaseModel):
+    """A line range."""
+
+    start: int
+    end: int
+
+
+class ReadFile(ToolArgs):
+    """Read a file."""
+
+    path: str
+    """Relative path."""
+    span: Span | None = None
+    """Optional line range."""
+
+    @field_validator("path")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if value.startswith("/"):
+            raise ValueError("must be relative")
+        return value
+
+
+class Finish(ToolArgs):
+    """Say the work is done."""
+
+    summary: str
+    """What changed."""
+
+
+def _noop(workspace: Workspace, args: ToolArgs) -> ToolResult:
+    return ToolResult(ok=True, output="done")
+
+
+TOOLS = [ToolSpec("read_file", ReadFile, _noop), ToolSpec("finish", Finish, _noop)]
