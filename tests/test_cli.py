@@ -123,4 +123,3 @@ def test_cli_start_up_does_not_import_heavy_modules(repo: Path) -> None:
         [sys.executable, "-c", probe, str(repo)], capture_output=True, text=True, timeout=60
     )
     assert "HEAVY []" in done.stderr
-
