@@ -159,7 +159,7 @@ def _load_yaml(path: Path) -> Any:
 def _describe(path: Path, document: Any, exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
-        loc = [part for part in err["loc"] if part not in ("tuple[str, ...]",)]
+        loc = list(err["loc"])
         line, col = _position(document, loc)
         field = ".".join(str(part) for part in loc)
         lines.append(f"{path}:{line}:{col}: field '{field}': {err['msg']} (got {err['input']!r})")

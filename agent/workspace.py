@@ -14,6 +14,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import git
@@ -26,6 +27,18 @@ from agent.settings import Settings, load_settings
 
 AGENT_DIR_PATTERN = "/.agent/"
 TRAILER = "Agent-Item"
+COMMIT_TYPES = {
+    "feature": "feat",
+    "bug": "fix",
+    "security": "fix",
+    "docs": "docs",
+    "test": "test",
+    "refactor": "refactor",
+    "debt": "refactor",
+    "chore": "chore",
+    "investigation": "chore",
+}
+SUBJECT_MAX = 72
 
 
 def slugify(text: str, max_length: int = 40) -> str:
@@ -41,6 +54,14 @@ def branch_name(item_id: str, title: str, prefix: str = "agent/") -> str:
     return f"{prefix}{safe_id}-{slugify(title)}"
 
 
+def commit_message(item_type: str | None, title: str) -> str:
+    """The template commit message of an item: `<conventional type>: <title>`."""
+    kind = COMMIT_TYPES.get((item_type or "").lower(), "chore")
+    summary = " ".join(title.split()).rstrip(".") or "update"
+    subject = f"{kind}: {summary[:1].lower()}{summary[1:]}"
+    return subject if len(subject) <= SUBJECT_MAX else subject[: SUBJECT_MAX - 3].rstrip() + "..."
+
+
 @dataclass(frozen=True)
 class ItemWorkspace:
     """An item's worktree: where tools act (implements tools.base.Workspace)."""
@@ -53,7 +74,14 @@ class ItemWorkspace:
     item_id: str
     settings: Settings
     scope: ScopeSettings
+    title: str = ""
+    item_type: str | None = None
     reused: bool = False
+
+    @property
+    def default_commit_message(self) -> str:
+        """The template message used when the model gives none."""
+        return commit_message(self.item_type, self.title)
 
     @property
     def author(self) -> tuple[str, str]:
@@ -75,7 +103,11 @@ class ItemWorkspace:
 
 
 def open_workspace(
-    repo_path: Path, item_id: str, title: str, settings: Settings | None = None
+    repo_path: Path,
+    item_id: str,
+    title: str,
+    settings: Settings | None = None,
+    item_type: str | None = None,
 ) -> ItemWorkspace:
     """Create (or reuse) the worktree of an item; refuse clearly on an unusable repository."""
     repo = gitutil.open_repo(repo_path)
@@ -91,7 +123,9 @@ def open_workspace(
     with locked(path):
         reused = _prepare(repo, path, branch, base)
     base_sha = repo.git.merge_base(base, branch)
-    return ItemWorkspace(repo_root, path, branch, base, base_sha, item_id, settings, scope, reused)
+    return ItemWorkspace(
+        repo_root, path, branch, base, base_sha, item_id, settings, scope, title, item_type, reused
+    )
 
 
 def close_workspace(workspace: ItemWorkspace) -> None:
@@ -106,14 +140,32 @@ def close_workspace(workspace: ItemWorkspace) -> None:
 
 @contextlib.contextmanager
 def item_workspace(
-    repo_path: Path, item_id: str, title: str, settings: Settings | None = None
+    repo_path: Path,
+    item_id: str,
+    title: str,
+    settings: Settings | None = None,
+    item_type: str | None = None,
 ) -> Iterator[ItemWorkspace]:
     """Work an item in its own worktree; remove the worktree afterwards, whatever happens."""
-    workspace = open_workspace(repo_path, item_id, title, settings)
+    workspace = open_workspace(repo_path, item_id, title, settings, item_type)
     try:
         yield workspace
     finally:
         close_workspace(workspace)
+
+
+def items_committed_today(repo_path: Path, now: datetime, prefix: str = "agent/") -> int:
+    """Count the items with agent commits (Agent-Item trailer) since `now`'s UTC midnight."""
+    repo = gitutil.open_repo(repo_path)
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    output = repo.git.log(
+        f"--branches={prefix}*",
+        f"--since={midnight.isoformat()}",
+        f"--format=%(trailers:key={TRAILER},valueonly,separator=%x00)",
+    )
+    return len(
+        {value.strip() for value in output.replace("\0", "\n").splitlines() if value.strip()}
+    )
 
 
 def _base_branch(repo: git.Repo, settings: Settings) -> str:

@@ -195,3 +195,9 @@ def test_replace_text_keeps_crlf(ws: ItemWorkspace) -> None:
     result = call(replace_text, ws, path="win.txt", old="two\n", new="TWO\n")
     assert result.ok
     assert (ws.root / "win.txt").read_bytes() == b"one\r\nTWO\r\nthree\r\n"
+
+
+def test_os_errors_become_results(ws: ItemWorkspace) -> None:
+    result = call(write_file, ws, path="README.md/child.txt", content="x")
+    assert not result.ok and result.output.startswith("failed: README.md")
+    assert (ws.root / "README.md").read_text() == "# sample\n"

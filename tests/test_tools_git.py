@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agent.workspace import commit_message
 from tests.support import git
 from tests.toolkit import call, user_repo, worked_item
-from tools.git import git_commit, git_diff, git_log, git_status
+from tools.git import CONVENTIONAL, git_commit, git_diff, git_log, git_status
 
 
 def test_status_and_diff_include_new_files(tmp_path: Path) -> None:
@@ -71,3 +72,34 @@ def test_commit_refused_for_restricted_change(tmp_path: Path) -> None:
         result = call(git_commit, ws, message="ci: add workflow")
     assert not result.ok and result.data["refused_rule"] == "restricted_paths"
     assert ".github/workflows/ci.yml" in result.output
+
+
+def test_git_errors_and_bad_paths_are_results(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    with worked_item(repo) as ws:
+        magic = call(git_diff, ws, path=":(nonsense)src")
+        escape = call(git_diff, ws, path="../..")
+        secret = call(git_diff, ws, path="secrets/")
+    assert not magic.ok and magic.output.startswith("git failed:") and "pathspec" in magic.output
+    assert not escape.ok and "escapes the repository" in escape.output
+    assert not secret.ok and "rule 'secrets/'" in secret.output
+
+
+def test_commit_without_message_uses_item_template(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    with worked_item(repo, "BL-4", "Handle negative numbers.") as ws:
+        (ws.root / "a.py").write_text("A = -1\n")
+        result = call(git_commit, ws)
+    assert result.ok
+    assert git(repo, "log", "-1", "--format=%s", result.data["sha"]).strip() == (
+        "fix: handle negative numbers"
+    )
+
+
+def test_template_messages() -> None:
+    assert commit_message("feature", "Add CSV export") == "feat: add CSV export"
+    assert commit_message("investigation", "Why slow?") == "chore: why slow?"
+    assert commit_message(None, "  Tidy   up ") == "chore: tidy up"
+    long = commit_message("docs", "x" * 200)
+    assert len(long) == 72 and long.startswith("docs: xxx") and long.endswith("...")
+    assert CONVENTIONAL.match(commit_message("security", "Rotate keys"))

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from contextlib import nullcontext
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from agent import proc
 from agent.errors import InputError
+from agent.scope import ScopeSettings, check_pr_limit
 from agent.settings import load_settings
-from agent.workspace import branch_name, close_workspace, open_workspace, slugify
+from agent.workspace import (
+    branch_name,
+    close_workspace,
+    items_committed_today,
+    open_workspace,
+    slugify,
+)
 from tests.support import git, make_repo, tree_snapshot, write_files
 from tests.toolkit import call, user_repo, worked_item
 from tools.files import replace_text
@@ -173,3 +184,45 @@ def test_limit_breach_reports_rule(tmp_path: Path) -> None:
     assert breach is not None and breach.rule == "file_change_limit"
     assert (breach.limit, breach.actual) == (2, 3)
     assert "file_change_limit" in breach.message
+
+
+def test_items_committed_today_feeds_pr_limit(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    now = datetime.now(UTC)
+    assert items_committed_today(repo, now) == 0
+    for item in ("BL-1", "BL-2"):
+        with worked_item(repo, item, f"item {item}") as ws:
+            for n in range(2):
+                (ws.root / f"f{n}.py").write_text(f"N = {n}\n")
+                assert ws.commit(f"feat: step {n}") is not None
+    git(repo, "commit", "-q", "--allow-empty", "-m", "user work\n\nAgent-Item: BL-9")  # not agent's
+    assert items_committed_today(repo, now) == 2
+    scope = ScopeSettings(pr_daily_limit=2)
+    breach = check_pr_limit(scope, items_committed_today(repo, now))
+    assert breach is not None and breach.rule == "pr_daily_limit"
+    assert items_committed_today(repo, now + timedelta(days=1)) == 0
+
+
+CRASH = """
+import os, signal, sys
+from pathlib import Path
+from agent.workspace import open_workspace
+ws = open_workspace(Path(sys.argv[1]), "BL-1", "Fix the adder")
+(ws.root / "wip.py").write_text("half done\\n")
+print(ws.root, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_worktree_of_killed_process_is_reused(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    dirty(repo)
+    before = tree_snapshot(repo)
+    crashed = proc.run([sys.executable, "-c", CRASH, str(repo)], cwd=Path.cwd(), timeout=60)
+    assert crashed.returncode == -signal.SIGKILL
+    left = Path(crashed.stdout.strip())
+    with worked_item(repo) as ws:
+        assert ws.reused and ws.root == left
+        assert (ws.root / "wip.py").read_text() == "half done\n"
+    assert not left.exists()
+    assert tree_snapshot(repo) == before

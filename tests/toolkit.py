@@ -32,9 +32,9 @@ def user_repo(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
 def worked_item(
     repo: Path, item_id: str = "BL-1", title: str = "Fix the adder", **env: str
 ) -> Iterator[ItemWorkspace]:
-    """An item worktree on `repo`, settings read with extra AGENT_* variables."""
+    """An item worktree (a bug) on `repo`, settings read with extra AGENT_* variables."""
     settings = load_settings(repo, env=env)
-    with item_workspace(repo, item_id, title, settings) as workspace:
+    with item_workspace(repo, item_id, title, settings, item_type="bug") as workspace:
         yield workspace
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+import git
+
 from agent.scope import ScopeSettings, load_scope, restricted_rule
 from agent.secrets import redact
 from agent.settings import Settings, load_settings
@@ -45,6 +47,11 @@ class ConfiguredWorkspace(Protocol):
     @property
     def base_sha(self) -> str:
         """The commit the item started from."""
+        ...
+
+    @property
+    def default_commit_message(self) -> str:
+        """The item's template commit message."""
         ...
 
     def commit(self, message: str) -> str | None:
@@ -84,12 +91,19 @@ def tool(
 
     @functools.wraps(function)
     def run(workspace: Workspace, args: A) -> ToolResult:
+        """Run the tool body; expected failures become results."""
         config = config_of(workspace)
         try:
             result = function(workspace, args, config)
         except Refused as exc:
             data = {"refused_rule": exc.rule} if exc.rule else {}
             result = ToolResult(ok=False, output=f"refused: {exc}", data=data)
+        except git.GitCommandError as exc:
+            detail = (exc.stderr or str(exc)).strip().removeprefix("stderr: ").strip("'")
+            result = ToolResult(ok=False, output=f"git failed: {detail}", returncode=exc.status)
+        except OSError as exc:
+            where = relative(workspace.root, Path(exc.filename)) if exc.filename else ""
+            result = ToolResult(ok=False, output=f"failed: {where}: {exc.strerror or exc}")
         return finish(result, config.settings.tools.output_tokens)
 
     return run
@@ -129,6 +143,7 @@ def resolve_path(root: Path, raw: str, scope: ScopeSettings, is_dir: bool = Fals
     target = (root / lexical).resolve()
     if not target.is_relative_to(real_root):
         raise Refused(f"{raw}: resolves (through a symlink) outside the repository")
+    is_dir = is_dir or raw.endswith(("/", "\\"))
     for rel in dict.fromkeys((Path(lexical).as_posix(), target.relative_to(real_root).as_posix())):
         _check_allowed(rel, scope, is_dir or (root / rel).is_dir())
     return root / lexical

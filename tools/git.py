@@ -11,7 +11,14 @@ from agent import gitutil
 from agent.scope import check_limits
 from agent.worksettings import WorkspaceSettings
 from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import ConfiguredWorkspace, Refused, ToolConfig, is_allowed, tool
+from tools.common import (
+    ConfiguredWorkspace,
+    Refused,
+    ToolConfig,
+    is_allowed,
+    resolve_path,
+    tool,
+)
 
 CONVENTIONAL = re.compile(
     r"^(feat|fix|docs|style|refactor|perf|test|build|ci|chore|revert)(\([\w./-]+\))?!?: \S.*"
@@ -36,8 +43,9 @@ class GitDiffArgs(ToolArgs):
 class GitCommitArgs(ToolArgs):
     """Commit all changes; the message must follow Conventional Commits (`fix: ...`)."""
 
-    message: str
-    """Commit message: `type(scope): summary`, optionally a blank line and a body."""
+    message: str | None = None
+    """Commit message: `type(scope): summary`, optionally a blank line and a body; omitted: the
+    item's template message."""
 
 
 class GitLogArgs(ToolArgs):
@@ -64,6 +72,8 @@ def git_diff(workspace: Workspace, args: GitDiffArgs, config: ToolConfig) -> Too
     repo = _repo(workspace)
     repo.git.add("--intent-to-add", "--all")  # new files show up in the diff
     against = config.base if args.since_base else "HEAD"
+    if args.path:
+        resolve_path(workspace.root, args.path, config.scope)
     scope_args = ["--", args.path] if args.path else ["--"]
     names = repo.git.diff("--name-only", "--no-renames", against, *scope_args).splitlines()
     allowed = [name for name in names if is_allowed(name, config.scope)]
@@ -82,7 +92,7 @@ def _hidden_note(hidden: int) -> str:
 @tool
 def git_commit(workspace: Workspace, args: GitCommitArgs, config: ToolConfig) -> ToolResult:
     """Check the message, restricted paths and scope limits, then commit."""
-    message = args.message.strip()
+    message = (args.message or _template(workspace)).strip()
     if not CONVENTIONAL.match(message.splitlines()[0] if message else ""):
         raise Refused(
             "commit message must follow Conventional Commits: `type(scope): summary` with type "
@@ -104,6 +114,12 @@ def git_commit(workspace: Workspace, args: GitCommitArgs, config: ToolConfig) ->
         return ToolResult(ok=False, output="nothing to commit: the worktree has no changes")
     subject = message.splitlines()[0]
     return ToolResult(ok=True, output=f"committed {sha[:12]} {subject}", data={"sha": sha})
+
+
+def _template(workspace: Workspace) -> str:
+    if isinstance(workspace, ConfiguredWorkspace):
+        return workspace.default_commit_message
+    raise Refused("a commit message is required (`type(scope): summary`)")
 
 
 def _commit(workspace: Workspace, message: str) -> str | None:

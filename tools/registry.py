@@ -94,7 +94,11 @@ def openai_tools(specs: Sequence[ToolSpec] = TOOLS) -> list[dict[str, Any]]:
 
 
 def json_action_schema(specs: Sequence[ToolSpec] = TOOLS) -> dict[str, Any]:
-    """Schema of one action in json mode: `{"tool": <name>, "args": {...}}`, one branch per tool."""
+    """Schema of one action in json mode: `{"tool": <name>, "args": {...}}`, one branch per tool.
+
+    The top level names the `tool` enum; `anyOf` ties each tool to its own arguments (grammar
+    converters such as llama.cpp's build the grammar from the `anyOf` branches).
+    """
     branches = [
         {
             "type": "object",
@@ -107,17 +111,44 @@ def json_action_schema(specs: Sequence[ToolSpec] = TOOLS) -> dict[str, Any]:
         }
         for spec in specs
     ]
-    return {"anyOf": branches}
+    return {
+        "type": "object",
+        "properties": {
+            "tool": {"type": "string", "enum": [spec.name for spec in specs]},
+            "args": {"type": "object"},
+        },
+        "required": ["tool", "args"],
+        "anyOf": branches,
+    }
+
+
+def call_action(
+    workspace: Workspace, action: Any, specs: Sequence[ToolSpec] | None = None
+) -> ToolResult:
+    """Run a json-mode action `{"tool": name, "args": {...}}`; a malformed action is a result."""
+    if not isinstance(action, dict) or not isinstance(action.get("tool"), str):
+        return ToolResult(ok=False, output='expected {"tool": "<name>", "args": {...}}')
+    arguments = action.get("args", {})
+    if not isinstance(arguments, dict):
+        return ToolResult(ok=False, output=f"{action['tool']}: args must be an object")
+    return call_tool(workspace, action["tool"], arguments, specs)
 
 
 def call_tool(
-    workspace: Workspace, name: str, arguments: dict[str, Any], specs: Sequence[ToolSpec] = TOOLS
+    workspace: Workspace,
+    name: str,
+    arguments: dict[str, Any],
+    specs: Sequence[ToolSpec] | None = None,
 ) -> ToolResult:
-    """Validate `arguments` and run tool `name`; unknown tools and bad arguments are results."""
+    """Validate `arguments` and run tool `name`; unknown tools and bad arguments are results.
+
+    `specs` defaults to the tools available under the workspace's settings.
+    """
     config = config_of(workspace)
-    spec = tool_by_name(name, available_tools(config.settings) if specs is TOOLS else specs)
+    offered = available_tools(config.settings) if specs is None else specs
+    spec = tool_by_name(name, offered)
     if spec is None:
-        known = ", ".join(s.name for s in available_tools(config.settings))
+        known = ", ".join(s.name for s in offered)
         return ToolResult(ok=False, output=f"unknown tool {name!r}; available tools: {known}")
     try:
         args = spec.args_model.model_validate(arguments)
