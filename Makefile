@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test lint typecheck pytest bench cassettes clean
+.PHONY: setup test lint typecheck pytest bench cassettes docs clean
 
 setup: $(STAMP)
 
@@ -37,3 +37,7 @@ cassettes: setup
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+## docs: regenerate generated documentation (graph diagrams)
+docs: setup
+	$(BIN)/python scripts/draw_graph.py

@@ -60,14 +60,16 @@ def micro_cycle() -> StateGraph[RunState, RunContext, RunState, RunState]:
     for name, function in MICRO:
         graph.add_node(name, _node(function))
     graph.add_edge(START, "clarify_draft")
-    graph.add_conditional_edges("clarify_draft", _blocked_or("clarify_ask"))
+    graph.add_conditional_edges(
+        "clarify_draft", _blocked_or("clarify_ask"), {"clarify_ask": "clarify_ask", END: END}
+    )
     graph.add_conditional_edges(
         "clarify_ask",
         clarify.route_after_ask,
         {"red": "red", "redraft": "clarify_draft", "blocked": END},
     )
     for (name, _function), (after, _next) in itertools.pairwise(MICRO):
-        graph.add_conditional_edges(name, _blocked_or(after))
+        graph.add_conditional_edges(name, _blocked_or(after), {after: after, END: END})
     graph.add_edge("commit", END)
     return graph
 
@@ -102,3 +104,10 @@ def compile_run_graph(
 ) -> CompiledStateGraph[RunState, RunContext, RunState, RunState]:
     """The macro loop compiled with a checkpointer (the micro cycle inherits it)."""
     return macro_loop().compile(checkpointer=checkpointer)
+
+
+def mermaid() -> str:
+    """Both graphs as Mermaid flowcharts, drawn from the code (docs/architecture.md embeds them)."""
+    macro = macro_loop().compile().get_graph().draw_mermaid()
+    micro = micro_cycle().compile().get_graph().draw_mermaid()
+    return f"```mermaid\n{macro.strip()}\n```\n\n```mermaid\n{micro.strip()}\n```\n"
