@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from agent.backlog.models import Status
+from agent.commands.runs import in_progress
 from agent.graph.state import Outcome
 from tests.graph_support import (
     action,
@@ -119,12 +120,16 @@ def test_kill_9_during_green_then_resume_finishes_like_an_uninterrupted_run(
     finally:
         process.wait(timeout=30)
     assert item(repo, item_id).status is Status.DOING
+    progress = in_progress(repo)
+    assert progress is not None and progress["item"] == item_id and progress["phase"] == "red"
 
     state, code = resume_agent(repo, scripted(mean_fix()))
 
     [result] = state.results
     assert result.outcome is Outcome.RESOLVED, result.reason
     assert code == 0
-    assert "return sum(values) / len(values)" in git(repo, "show", f"{result.branch}:calclib/stats.py")
+    assert "return sum(values) / len(values)" in git(
+        repo, "show", f"{result.branch}:calclib/stats.py"
+    )
     assert item(repo, item_id).status is Status.PR
     assert git(repo, "worktree", "list").count("\n") == 1

@@ -6,6 +6,7 @@ import contextlib
 import json
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -74,7 +75,8 @@ def start_run(
         run_dir / "options.json", json.dumps({**asdict(options), "now": now.isoformat()})
     )
     atomic_write_text(repo / LATEST, run_id + "\n")
-    initial = RunState(run_id=run_id, repo=str(repo), now=now.isoformat())
+    initial = RunState(run_id=run_id, repo=str(repo), now=now.isoformat(), started_at=time.time())
+    write_summary(repo, initial, settings)  # listed as unfinished until the run ends
     return _drive(repo, settings, options, run_id, initial, ask, say, model)
 
 
