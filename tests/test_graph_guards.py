@@ -1,4 +1,4 @@
-"""The micro cycle's guards: a weakened test, a spent budget, a restricted path, a crash and resume."""
+"""Micro-cycle guards: a weakened test, a spent budget, a restricted path, crash and resume."""
 
 from __future__ import annotations
 
