@@ -18,6 +18,7 @@ from tests.graph_support import (
     action,
     demo,
     item,
+    json_settings,
     mean_fix,
     options,
     run_agent,
@@ -195,3 +196,47 @@ def _items(repo: Path) -> list:  # type: ignore[type-arg]
     from agent.settings import DEFAULT_SCALE
 
     return read_backlog(repo / "backlog.yml", DEFAULT_SCALE).items
+
+
+def test_auto_merge_fast_forwards_the_base_when_every_rule_holds(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    (repo / ".automation-scope.yaml").write_text(
+        "auto_approve:\n  max_wsjf_score: 100\n  file_change_limit: 3\n", encoding="utf-8"
+    )
+    git(repo, "add", ".automation-scope.yaml")
+    git(repo, "commit", "-q", "-m", "scope")
+    git(repo, "checkout", "-q", "-b", "work")  # the user works elsewhere; main is free to move
+    before = snapshot(repo)
+    settings = json_settings(repo)
+    settings = settings.model_copy(
+        update={"workspace": settings.workspace.model_copy(update={"base_branch": "main"})}
+    )
+
+    state, code, _ = run_agent(
+        repo, scripted(mean_fix()), options(item_id=item_id, auto_merge=True), settings=settings
+    )
+
+    [result] = state.results
+    assert result.outcome is Outcome.RESOLVED and "merged into main" in result.reason
+    assert git(repo, "rev-parse", "main") == git(repo, "rev-parse", result.branch or "")
+    assert item(repo, item_id).status is Status.DONE
+    assert snapshot(repo) == before and code == 0
+
+
+def test_auto_merge_never_moves_the_branch_checked_out_in_the_users_tree(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    (repo / ".automation-scope.yaml").write_text(
+        "auto_approve:\n  max_wsjf_score: 100\n", encoding="utf-8"
+    )
+    main_before = git(repo, "rev-parse", "main")
+
+    state, _code, _ = run_agent(
+        repo, scripted(mean_fix()), options(item_id=item_id, auto_merge=True)
+    )
+
+    [result] = state.results
+    assert "main is checked out" in result.reason
+    assert git(repo, "rev-parse", "main") == main_before
+    assert item(repo, item_id).status is Status.PR

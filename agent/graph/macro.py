@@ -9,11 +9,13 @@ from typing import Any
 from agent import gitutil, proc
 from agent.backlog.models import Status
 from agent.backlog.store import read_backlog, update_backlog
+from agent.graph.automerge import try_auto_merge
 from agent.graph.context import RunContext
 from agent.graph.deliver import write_evidence, write_pr
 from agent.graph.state import ItemResult, ItemState, Outcome, RunState
+from agent.scope import load_scope
 from agent.scoring import rank
-from agent.workspace import close_workspace, open_workspace
+from agent.workspace import close_workspace, items_committed_today, open_workspace
 
 
 def sync(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -67,6 +69,9 @@ def score(state: RunState, ctx: RunContext) -> dict[str, Any]:
 def select(state: RunState, ctx: RunContext) -> dict[str, Any]:
     """Pick the next item: --item, else the top actionable one, else a top item needing criteria."""
     done = {result.item_id for result in state.results}
+    limit = load_scope(ctx.repo, ctx.settings.scope).pr_daily_limit
+    if items_committed_today(ctx.repo, datetime.now(UTC)) >= limit:
+        return {"item": None, "stop_reason": f"PR daily limit reached ({limit} items today)"}
     backlog = read_backlog(ctx.repo / ctx.settings.backlog.path, ctx.settings.scoring.scale)
     chosen = _choose(state, ctx, backlog.items, done)
     if chosen is None:
@@ -107,10 +112,12 @@ def merge_log(state: RunState, ctx: RunContext) -> dict[str, Any]:
     result = _result(state, item, evidence)
     if item.blocked is None:
         pr = write_pr(ctx, state, item)
-        result = result.model_copy(update={"pr_path": str(pr.relative_to(ctx.repo))})
-        _set_status(
-            ctx, item.item_id, Status.PR, None, [f"branch:{item.branch}", f"commit:{item.commit}"]
+        merged, why = try_auto_merge(ctx, item, state.base_branch, _now(state))
+        result = result.model_copy(
+            update={"pr_path": str(pr.relative_to(ctx.repo)), "reason": f"{result.reason}; {why}"}
         )
+        links = [f"branch:{item.branch}", f"commit:{item.commit}"]
+        _set_status(ctx, item.item_id, Status.DONE if merged else Status.PR, None, links)
     else:
         blocked = item.blocked
         reason = f"[{blocked.phase}] {blocked.reason} — decision needed: {blocked.decision}"
