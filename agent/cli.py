@@ -112,6 +112,12 @@ def run(
     auto_merge: Annotated[
         bool, typer.Option("--auto-merge", help="Merge when the auto-approve rules hold.")
     ] = False,
+    continuous: Annotated[
+        bool, typer.Option("--continuous", help="Run again every --interval minutes.")
+    ] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0, help="Minutes between continuous runs.")
+    ] = 30.0,
     now: NowOpt = None,
 ) -> None:
     """Work the top READY item through the TDD micro cycle on its own branch."""
@@ -124,7 +130,7 @@ def run(
         discover=discover, sources=parse_sources(sources, ()), discover_only=discover_only,
         auto_merge=auto_merge,
     )  # fmt: skip
-    raise typer.Exit(run_command(repo, options, now))
+    raise typer.Exit(run_command(repo, options, now, interval if continuous else None))
 
 
 @app.command()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +28,59 @@ def interactive_terminal(yes: bool) -> bool:
     return not yes and sys.stdin.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
 
 
-def run_command(repo: Path, options: RunOptions, now: str | None) -> int:
-    """Run the macro loop on `repo` and print what happened."""
+def run_command(
+    repo: Path, options: RunOptions, now: str | None, interval_min: float | None = None
+) -> int:
+    """Run the macro loop on `repo` (repeatedly with an interval) and print what happened."""
     from agent.graph.runner import start_run
 
     root = _checked_repo(repo)
     settings = load_settings(root)
-    state, code = start_run(root, settings, options, parse_now(now), ask_human, _say)
+
+    def once() -> tuple[RunState, int]:
+        state, code = start_run(root, settings, options, parse_now(now), ask_human, _say)
+        if not options.discover_only:
+            print_summary(root, state)
+        return state, code
+
+    if interval_min is not None:
+        return continuous(once, interval_min * 60, time.sleep, _say)
+    state, code = once()
     if options.discover_only:
         from agent.commands.backlog import show_backlog
 
         show_backlog(root, as_json=False, now=state.now, statuses=[], include_done=False)
         return 0
-    print_summary(root, state)
     return code
+
+
+def continuous(
+    once: Callable[[], tuple[RunState, int]],
+    interval_s: float,
+    sleep: Callable[[float], None],
+    say: Callable[[str], None],
+) -> int:
+    """Run again every `interval_s` until nothing is actionable, a cap is hit or the PR limit."""
+    worst = 0
+    while True:
+        state, code = once()
+        worst = max(worst, code)
+        reason = stop_reason(state)
+        if reason:
+            say(f"Continuous mode stops: {reason}.")
+            return worst
+        say(f"Next run in {interval_s / 60:g} minutes (Ctrl-C stops).")
+        sleep(interval_s)
+
+
+def stop_reason(state: RunState) -> str | None:
+    """Why continuous mode should stop after this run, if it should."""
+    if not state.results:
+        return state.stop_reason or "nothing actionable"
+    if state.stop_reason and "limit" in state.stop_reason:
+        return state.stop_reason
+    capped = [r for r in state.results if r.reason.startswith("budget:") and "per run" in r.reason]
+    return f"a run cap was hit ({capped[0].reason})" if capped else None
 
 
 def resume_command(repo: Path) -> int:
