@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from agent.junit import Outcome, TestCase, TestReport
@@ -10,6 +12,7 @@ from agent.testrun import run_tests as run_test_command
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import Refused, ToolConfig, resolve_path, tool
 
+TIMING = re.compile(r" in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?")
 MAX_PROBLEMS = 10
 DETAIL_LINES = 15
 OUTPUT_TAIL_LINES = 30
@@ -62,8 +65,8 @@ def summarize(run: TestRun) -> str:
 
 
 def _counts(report: TestReport, duration_s: float) -> str:
-    parts = [f"{report.count(outcome)} {outcome.value}" for outcome in Outcome]
-    return ", ".join(parts) + f" in {duration_s:.1f}s"
+    """Counts only: timings would make the model's prompt differ from run to run."""
+    return ", ".join(f"{report.count(outcome)} {outcome.value}" for outcome in Outcome)
 
 
 def _problem(case: TestCase) -> str:
@@ -74,7 +77,8 @@ def _problem(case: TestCase) -> str:
 
 
 def _tail(output: str) -> str:
-    return "\n".join(output.strip().splitlines()[-OUTPUT_TAIL_LINES:])
+    text = TIMING.sub("", output.strip())
+    return "\n".join(text.splitlines()[-OUTPUT_TAIL_LINES:])
 
 
 def _data(run: TestRun) -> dict[str, object]:
