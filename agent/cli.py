@@ -186,6 +186,20 @@ def report(
     write_report(repo, formats=formats, out=out, since=since, now=now)
 
 
+@app.command()
+def demo(
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="Where to create the demo (default: a temp dir).")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Never ask: escalate.")] = False,
+    max_items: Annotated[int, typer.Option("--max-items", min=1, help="Items to work.")] = 4,
+) -> None:
+    """Create the bundled demo repository and let the agent work its backlog."""
+    from agent.commands.demo import demo_command
+
+    raise typer.Exit(demo_command(directory, yes, max_items))
+
+
 @model_app.command("setup")
 def model_setup() -> None:
     """Download and verify the bundled model and build its server."""

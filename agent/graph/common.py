@@ -77,3 +77,15 @@ def update(item: ItemState, session: ModelSession | None = None) -> dict[str, An
     if session is not None:
         changes["ledger"] = session.ledger
     return changes
+
+
+def announce(ctx: RunContext, state: RunState, update: dict[str, Any]) -> None:
+    """Tell the human about a phase that just finished (one line per phase)."""
+    item = update.get("item")
+    before = len(state.item.records) if state.item is not None else 0
+    if not isinstance(item, ItemState) or len(item.records) <= before:
+        return
+    entry = item.records[-1]
+    status = "ok" if entry.ok else "stopped"
+    detail = f" ({entry.detail})" if entry.detail else ""
+    ctx.say(f"  {entry.phase}: {status}{detail} in {entry.seconds:.1f}s")

@@ -15,6 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from agent.graph import clarify, deliver, green, macro, red, verify
+from agent.graph.common import announce
 from agent.graph.context import RunContext
 from agent.graph.state import RunState
 
@@ -38,7 +39,9 @@ class _Bound:
         self.__name__ = function.__name__
 
     def __call__(self, state: RunState, *, runtime: Runtime[RunContext]) -> dict[str, Any]:
-        return self.function(state, runtime.context)
+        update = self.function(state, runtime.context)
+        announce(runtime.context, state, update)
+        return update
 
 
 def _node(function: Node) -> _Bound:
