@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test lint typecheck pytest bench cassettes docs clean
+.PHONY: setup demo test lint typecheck pytest bench cassettes docs schema clean
 
 setup: $(STAMP)
 
@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade uv
 	$(BIN)/python -m uv pip install -q --python $(BIN)/python -e ".[dev]"
 	touch $(STAMP)
+
+## demo: set up the bundled local model and let the agent work the shipped demo repository
+demo: setup
+	$(BIN)/agent model setup
+	$(BIN)/agent demo
 
 ## test: lint, type-check and run the whole suite offline (what .ci/run runs)
 test: setup lint typecheck pytest
@@ -31,6 +36,12 @@ pytest: setup
 ## bench: benchmarks (not part of the test suite); figures go in docs/benchmarks.md
 bench: setup
 	$(BIN)/python bench/backlog_bench.py
+	$(BIN)/python bench/tools_bench.py
+	PYTHONPATH=. $(BIN)/python bench/report_dora.py 200
+
+## schema: regenerate docs/report-schema.json from the report models
+schema: setup
+	$(BIN)/python -m agent.report.schema
 
 ## cassettes: re-record HTTP cassettes from the bundled local model (docs/testing.md); TESTS=... picks tests
 cassettes: setup
