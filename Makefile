@@ -1,6 +1,55 @@
-PYTHON ?= .venv/bin/python
+# One entry point for developers and CI (.ci/run runs `make test`).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
 
-.PHONY: cassettes
-# Re-record HTTP cassettes from the bundled local model (docs/testing.md). TESTS=... picks tests.
-cassettes:
-	$(PYTHON) scripts/record_cassettes.py $(TESTS)
+.PHONY: setup demo test lint typecheck pytest bench cassettes docs schema clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null
+	$(BIN)/python -m pip install -q --upgrade uv
+	$(BIN)/python -m uv pip install -q --python $(BIN)/python -e ".[dev]"
+	touch $(STAMP)
+
+## demo: set up the bundled local model and let the agent work the shipped demo repository
+demo: setup
+	$(BIN)/agent model setup
+	$(BIN)/agent demo
+
+## test: lint, type-check and run the whole suite offline (what .ci/run runs)
+test: setup lint typecheck pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest -q
+
+## bench: benchmarks (not part of the test suite); figures go in docs/benchmarks.md
+bench: setup
+	$(BIN)/python bench/backlog_bench.py
+	$(BIN)/python bench/tools_bench.py
+	PYTHONPATH=. $(BIN)/python bench/report_dora.py 200
+
+## schema: regenerate docs/report-schema.json from the report models
+schema: setup
+	$(BIN)/python -m agent.report.schema
+
+## cassettes: re-record HTTP cassettes from the bundled local model (docs/testing.md); TESTS=... picks tests
+cassettes: setup
+	$(BIN)/python scripts/record_cassettes.py $(TESTS)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+## docs: regenerate generated documentation (graph diagrams)
+docs: setup
+	$(BIN)/python scripts/draw_graph.py

@@ -69,21 +69,76 @@ def _not_yet(command: str, issue: str) -> None:
 
 
 @app.command()
-def discover(repo: RepoArg = Path(".")) -> None:
+def discover(
+    repo: RepoArg = Path("."),
+    sources: Annotated[
+        str | None,
+        typer.Option(
+            "--sources",
+            help="Comma list of comments, tests, lint, security, backlog (default: all).",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the discovered items as JSON on stdout.")
+    ] = False,
+    no_write: Annotated[
+        bool, typer.Option("--no-write", help="Only print; leave backlog.yml unchanged.")
+    ] = False,
+    now: NowOpt = None,
+) -> None:
     """Scan the repository for work and merge it into backlog.yml."""
-    _not_yet("discover", "discovery")
+    from agent.commands.discover import run_discover
+
+    run_discover(repo, sources=sources, as_json=as_json, write=not no_write, now=now)
 
 
 @app.command()
-def run(repo: RepoArg = Path(".")) -> None:
+def run(
+    repo: RepoArg = Path("."),
+    item: Annotated[str | None, typer.Option("--item", help="Work this item.")] = None,
+    max_items: Annotated[int, typer.Option("--max-items", min=1, help="Items per run.")] = 1,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Never ask: escalate what needs a human.")
+    ] = False,
+    discover: Annotated[
+        bool, typer.Option("--discover/--no-discover", help="Run discovery first.")
+    ] = True,
+    sources: Annotated[
+        str, typer.Option("--sources", help="Discovery sources for the run.")
+    ] = "comments,tests,backlog",
+    discover_only: Annotated[
+        bool, typer.Option("--discover-only", help="Stop after discovery and scoring.")
+    ] = False,
+    auto_merge: Annotated[
+        bool, typer.Option("--auto-merge", help="Merge when the auto-approve rules hold.")
+    ] = False,
+    continuous: Annotated[
+        bool, typer.Option("--continuous", help="Run again every --interval minutes.")
+    ] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0, help="Minutes between continuous runs.")
+    ] = 30.0,
+    now: NowOpt = None,
+) -> None:
     """Work the top READY item through the TDD micro cycle on its own branch."""
-    _not_yet("run", "agent graph")
+    from agent.commands.run import interactive_terminal, run_command
+    from agent.discovery.engine import parse_sources
+    from agent.graph.context import RunOptions
+
+    options = RunOptions(
+        item_id=item, max_items=max_items, interactive=interactive_terminal(yes),
+        discover=discover, sources=parse_sources(sources, ()), discover_only=discover_only,
+        auto_merge=auto_merge,
+    )  # fmt: skip
+    raise typer.Exit(run_command(repo, options, now, interval if continuous else None))
 
 
 @app.command()
 def resume(repo: RepoArg = Path(".")) -> None:
     """Continue the last interrupted run from its last completed step."""
-    _not_yet("resume", "agent graph")
+    from agent.commands.run import resume_command
+
+    raise typer.Exit(resume_command(repo))
 
 
 @app.command()
@@ -95,15 +150,54 @@ def status(repo: RepoArg = Path("."), as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-def clarify(item_id: Annotated[str, typer.Argument(help="Item id.")]) -> None:
-    """Agree an item's acceptance criteria in a chat."""
-    _not_yet("clarify", "agent graph")
+def clarify(
+    item_id: Annotated[str, typer.Argument(help="Item id.")],
+    repo: RepoArg = Path("."),
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Never ask: escalate.")] = False,
+) -> None:
+    """Agree an item's acceptance criteria in a chat; the item becomes READY."""
+    from agent.commands.clarify import clarify_command
+    from agent.commands.run import interactive_terminal
+
+    raise typer.Exit(clarify_command(repo, item_id, interactive_terminal(yes)))
 
 
 @app.command()
-def report(repo: RepoArg = Path(".")) -> None:
-    """Write a status report in markdown, JSON and HTML."""
-    _not_yet("report", "status report")
+def report(
+    repo: RepoArg = Path("."),
+    formats: Annotated[
+        str | None,
+        typer.Option("--format", help="Comma-separated formats: md, json, html (default: all)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory for the files (default: docs/status).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Start of the period, ISO 8601 (default: 90 days before)."),
+    ] = None,
+    now: Annotated[
+        str | None, typer.Option("--now", help="Report as of this ISO 8601 time (default: now).")
+    ] = None,
+) -> None:
+    """Measure the repository now and write a status report in markdown, JSON and HTML."""
+    from agent.commands.report import write_report
+
+    write_report(repo, formats=formats, out=out, since=since, now=now)
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="Where to create the demo (default: a temp dir).")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Never ask: escalate.")] = False,
+    max_items: Annotated[int, typer.Option("--max-items", min=1, help="Items to work.")] = 4,
+) -> None:
+    """Create the bundled demo repository and let the agent work its backlog."""
+    from agent.commands.demo import demo_command
+
+    raise typer.Exit(demo_command(directory, yes, max_items))
 
 
 @model_app.command("setup")

@@ -8,8 +8,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from agent.errors import InputError
 
 LOCK_TIMEOUT_S = 30.0
@@ -41,6 +39,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold an exclusive lock for `path` across processes, outside the user's working tree."""
+    from filelock import FileLock, Timeout  # imported here: costly, and only writers need it
+
     lock_path = lock_path_for(path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path), timeout=timeout)

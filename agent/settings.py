@@ -17,8 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from agent.discovery.settings import DiscoverySettings
 from agent.errors import InputError
 from agent.llm.settings import ModelSettings
+from agent.report.settings import ReportSettings
+from agent.scope import ScopeSettings
+from agent.worksettings import ToolSettings, WorkspaceSettings
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
@@ -84,6 +88,21 @@ class TestSettings(Section):
     """Wall-clock limit of one test run; the whole process group is killed at the limit."""
 
 
+class AgentSettings(Section):
+    """How the micro cycle works an item."""
+
+    red_attempts: int = Field(default=3, gt=0)
+    """Tries the model gets to write a test that fails for the right reason."""
+    regression_rounds: int = Field(default=2, ge=0)
+    """Times CI or lint regressions are fed back to the model before the item is blocked."""
+    clarify_rounds: int = Field(default=3, gt=0)
+    """Rounds of the clarification chat before the item is blocked."""
+    refactor: str = Field(default="auto", pattern="^(auto|on|off)$")
+    """Refactor pass: on, off, or auto (on with native tool calling, off in json mode)."""
+    changelog: str = "CHANGELOG.md"
+    """Keep a Changelog file the docs phase adds an entry to."""
+
+
 class Settings(Section):
     """All settings of one run against one repository."""
 
@@ -95,6 +114,18 @@ class Settings(Section):
     """The model endpoint, action mode, token accounting and spend caps."""
     tests: TestSettings = TestSettings()
     """The target repository's test command."""
+    agent: AgentSettings = AgentSettings()
+    """The micro cycle."""
+    workspace: WorkspaceSettings = WorkspaceSettings()
+    """Item worktrees, branches and the agent's commit identity."""
+    tools: ToolSettings = ToolSettings()
+    """Limits of the model's tools and the optional shell tool."""
+    scope: ScopeSettings = ScopeSettings()
+    """Automation scope (.automation-scope.yaml fields win over these)."""
+    report: ReportSettings = ReportSettings()
+    """Status reports (agent report)."""
+    discovery: DiscoverySettings = DiscoverySettings()
+    """What `agent discover` scans and the default scores of what it finds."""
 
 
 def load_settings(

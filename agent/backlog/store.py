@@ -8,11 +8,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from agent.backlog.models import BACKLOG_VERSION, Backlog, BacklogItem
 from agent.backlog.validate import ALIASES, validate_backlog
-from agent.backlog.yamlio import fast_load
+from agent.backlog.yamlio import FastYAMLError, fast_load
 from agent.errors import InputError
 from agent.fsutil import atomic_write_text, locked
 
@@ -48,7 +46,7 @@ def read_backlog(path: Path, scale: Sequence[int]) -> Backlog:
         return Backlog()
     try:
         backlog, _problems = validate_backlog(fast_load(text), scale)
-    except yaml.YAMLError:
+    except FastYAMLError:
         backlog = None  # re-parsed below with positions for the error message
     if backlog is not None:
         return backlog
@@ -84,7 +82,7 @@ def update_backlog(path: Path, scale: Sequence[int]) -> Iterator[Backlog]:
             document, before = _load_round_trip(path, text, scale)
         after = before.model_copy(deep=True)
         yield after
-        if after != before:
+        if after.model_dump(mode="json") != before.model_dump(mode="json"):
             atomic_write_text(path, render_update(text or "", document, before, after))
 
 
@@ -138,6 +136,29 @@ def _update_node(node: Any, before: BacklogItem, after: BacklogItem) -> None:
             continue
         key = next((a for a, n in ALIASES.items() if n == field and a in node), field)
         if new.get(field) in (None, [], "") and key in node:
-            del node[key]
+            _delete_key(node, key)
         elif field in new:
             node[key] = new[field]
+
+
+def _delete_key(node: Any, key: str) -> None:
+    """Delete `key`, handing the blank lines and comments that followed it to the previous key."""
+    keys = list(node)
+    trailing = node.ca.items.pop(key, None)
+    index = keys.index(key)
+    del node[key]
+    if trailing is None or trailing[2] is None or index == 0:
+        return
+    token = trailing[2]
+    text = token.value
+    # The first line of the token is the deleted key's own end-of-line comment: drop it.
+    rest = text[text.index("\n") + 1 :] if "\n" in text else ""
+    if not rest:
+        return
+    previous = keys[index - 1]
+    slot = node.ca.items.setdefault(previous, [None, None, None, None])
+    if slot[2] is None:
+        token.value = "\n" + rest
+        slot[2] = token
+    else:
+        slot[2].value += rest

@@ -77,20 +77,39 @@ def to_json(scored: ScoredItem) -> dict[str, Any]:
 
 
 def _print_table(ranked: list[ScoredItem], settings: Settings, now: datetime) -> None:
-    from rich.console import Console
+    from rich import box
+    from rich.console import Console, JustifyMethod
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     if not ranked:
         console.print(f"No items to rank in {settings.backlog.path}.")
         return
-    table = Table(title=f"Backlog ranked by WSJF at {format_timestamp(now)}", title_justify="left")
-    for name in ("#", "id", "title", "type", "status", "CoD", "size", "age", "×age", "WSJF"):
-        table.add_column(name, justify="right" if name in ("#", "CoD", "size", "age") else "left")
-    table.add_column("band")
-    table.add_column("ready", justify="center")
-    for position, scored in enumerate(ranked, start=1):
-        table.add_row(*_row(position, scored))
+    table = Table(
+        title=f"Backlog ranked by WSJF at {format_timestamp(now)}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        show_edge=False,
+        pad_edge=False,
+    )
+    rows = [_row(position, scored) for position, scored in enumerate(ranked, start=1)]
+    widths = [
+        max(len(name), *(len(Text.from_markup(row[i]).plain) for row in rows))
+        for i, name in enumerate(COLUMNS)
+    ]
+    title_index = COLUMNS.index("title")
+    spare = console.width - (sum(widths) - widths[title_index]) - (len(COLUMNS) - 1)
+    for index, name in enumerate(COLUMNS):
+        if name == "title":
+            width = max(10, min(widths[index], spare))
+            table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
+            continue
+        justify: JustifyMethod = "right" if name in NUMERIC else "left"
+        table.add_column(name, justify=justify, no_wrap=True, min_width=widths[index])
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     actionable = sum(1 for s in ranked if s.score.actionable)
     console.print(
@@ -99,6 +118,21 @@ def _print_table(ranked: list[ScoredItem], settings: Settings, now: datetime) ->
     )
 
 
+COLUMNS = (
+    "#",
+    "id",
+    "title",
+    "type",
+    "status",
+    "CoD",
+    "size",
+    "age",
+    "×age",
+    "WSJF",
+    "band",
+    "ready",
+)
+NUMERIC = {"#", "CoD", "size", "age", "×age", "WSJF"}
 BAND_STYLE = {"critical": "bold red", "high": "yellow", "medium": "cyan", "low": "dim"}
 
 
@@ -107,7 +141,7 @@ def _row(position: int, scored: ScoredItem) -> list[str]:
     return [
         str(position),
         item.id,
-        item.title if len(item.title) <= 48 else item.title[:47] + "…",
+        item.title,
         item.type.value,
         item.status.value,
         f"{score.cost_of_delay}",

@@ -1,0 +1,71 @@
+"""`agent clarify ID`: the clarification chat on its own, outside a run."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from agent.commands.run import _checked_repo, ask_human, console
+from agent.graph.clarify import apply_answer, clarify_ask_unattended, clarify_draft
+from agent.graph.context import RunContext, RunOptions
+from agent.graph.items import load_item
+from agent.graph.lazy_model import LazyModel
+from agent.graph.state import ItemState, RunState
+from agent.llm.endpoint import resolve_endpoint
+from agent.settings import load_settings
+
+
+def clarify_command(repo: Path, item_id: str, interactive: bool) -> int:
+    """Draft criteria with the model and agree them with the human (or escalate); exit code."""
+    root = _checked_repo(repo)
+    settings = load_settings(root)
+    entry = load_item_or_fail(root, settings, item_id)
+    mode = resolve_endpoint(settings.model).action_mode
+    state = RunState(
+        run_id=f"clarify-{item_id}",
+        repo=str(root),
+        now=datetime.now(UTC).isoformat(),
+        item=ItemState(item_id=item_id, title=entry),
+    )
+    with LazyModel.scope(None, settings) as model:
+        ctx = RunContext(root, settings, RunOptions(interactive=interactive), model, mode)
+        while True:
+            state = state.model_copy(update=clarify_draft(state, ctx))
+            item = state.item
+            assert item is not None
+            if item.blocked is not None or not item.criteria:
+                break
+            if not interactive:
+                item = clarify_ask_unattended(ctx, item)
+            else:
+                payload = {
+                    "item": item_id,
+                    "title": item.title,
+                    "criteria": item.criteria,
+                    "questions": item.questions,
+                }
+                item = apply_answer(ctx, item, ask_human(payload), time.monotonic())
+            state = state.model_copy(update={"item": item})
+            if item.blocked is not None or any(r.ok for r in item.records):
+                break
+    return _report(state)
+
+
+def load_item_or_fail(root: Path, settings: object, item_id: str) -> str:
+    """The item's title (raises a clear error when the id is unknown)."""
+    from agent.settings import Settings
+
+    assert isinstance(settings, Settings)
+    ctx = RunContext(root, settings, RunOptions(), None, "json")
+    return load_item(ctx, item_id).title
+
+
+def _report(state: RunState) -> int:
+    item = state.item
+    assert item is not None
+    if item.blocked is not None:
+        console.print(f"{item.item_id} needs a human: {item.blocked.decision}", highlight=False)
+        return 1
+    console.print(f"{item.item_id} is READY with {len(item.criteria)} acceptance criteria.")
+    return 0

@@ -1,0 +1,80 @@
+"""`agent discover`: scan a repository for work, merge it into backlog.yml, summarize."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from agent.backlog.models import BacklogItem
+from agent.commands.common import parse_now, resolve_repo
+from agent.discovery.engine import Discovery, discover, parse_sources
+from agent.discovery.merge import counts_by
+from agent.errors import InputError
+from agent.settings import Settings, load_settings
+
+
+def run_discover(
+    repo: Path, sources: str | None, as_json: bool, write: bool, now: str | None
+) -> None:
+    """Discover work in `repo` and print a summary table or the JSON list."""
+    root = resolve_repo(repo)
+    moment = parse_now(now).replace(microsecond=0)
+    settings = load_settings(root)
+    check_scores(settings)
+    names = parse_sources(sources, settings.discovery.sources)
+    outcome = discover(root, settings, names, moment, write)
+    for warning in outcome.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    if as_json:
+        items = [*outcome.report.current, *outcome.backlog_items]
+        sys.stdout.write(json.dumps([item_json(item) for item in items], ensure_ascii=False))
+        sys.stdout.write("\n")
+    else:
+        print_summary(outcome, settings, write)
+
+
+def check_scores(settings: Settings) -> None:
+    """Fail clearly when a configured default score is not on the scoring scale."""
+    scale = settings.scoring.scale
+    for key, scores in settings.discovery.scores.items():
+        for field, value in scores.model_dump().items():
+            if value not in scale:
+                expected = ", ".join(map(str, scale))
+                raise InputError(
+                    f"setting 'discovery.scores.{key}.{field}': {value} is not on the scale "
+                    f"({expected})"
+                )
+
+
+def item_json(item: BacklogItem) -> dict[str, Any]:
+    """One item as JSON: the backlog fields, with `source` {kind, path, line, tag, text}."""
+    data = item.model_dump(mode="json", exclude_none=True)
+    if item.source is not None:
+        data["source"] = item.source.model_dump(mode="json")
+    return data
+
+
+def print_summary(outcome: Discovery, settings: Settings, write: bool) -> None:
+    """Print counts by source and type, and what changed in the backlog."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    report = outcome.report
+    table = Table(title=f"Discovered at {outcome.commit[:7]}", title_justify="left")
+    for name in ("source", "type", "items"):
+        table.add_column(name, justify="right" if name == "items" else "left")
+    for (kind, item_type), count in sorted(counts_by(report.current).items()):
+        table.add_row(kind, item_type, str(count))
+    console.print(table)
+    verb = "merged into" if write else "not written to (--no-write)"
+    console.print(
+        f"{len(report.new)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.resolved)} resolved; {verb} {settings.backlog.path}."
+    )
+    for result in outcome.results:
+        if result.stats:
+            stats = ", ".join(f"{key} {value}" for key, value in result.stats.items())
+            console.print(f"[dim]{result.name}: {stats}[/]")

@@ -1,0 +1,1 @@
+"""Discovery: find the real work in a repository and merge it into backlog.yml."""

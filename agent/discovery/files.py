@@ -1,0 +1,156 @@
+"""Which files discovery reads: what git tracks plus untracked files git does not ignore.
+
+Blob ids come from `git ls-files -s`; files modified in the working tree or untracked get the id of
+their current content, hashed here the way git does, so the per-file cache is always keyed on what
+is on disk. Symlinks and submodules are never followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent import proc
+from agent.errors import InputError
+
+BINARY_SNIFF_BYTES = 8000
+GIT_TIMEOUT_S = 60.0
+REGULAR_MODES = ("100644", "100755")
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    """One candidate file: its repository-relative path and git blob id (None when unknown)."""
+
+    path: str
+    blob: str | None
+
+
+@dataclass
+class FileList:
+    """The files to scan and what was skipped, with why."""
+
+    files: list[RepoFile]
+    skipped: dict[str, int]
+
+
+def git_lines(root: Path, *args: str) -> list[str]:
+    """Run git in `root` and return its NUL-separated output records."""
+    result = proc.run(["git", "-c", "core.quotepath=off", *args], cwd=root, timeout=GIT_TIMEOUT_S)
+    if result.missing:
+        raise InputError("git is not installed (discovery needs it on PATH)")
+    if not result.ok:
+        detail = (result.stderr.strip().splitlines() or ["failed"])[-1]
+        raise InputError(f"{root}: git {args[0]}: {detail}")
+    return [record for record in result.stdout.split("\0") if record]
+
+
+def check_repo(root: Path) -> tuple[str, Path]:
+    """Return HEAD's commit and the info/exclude path, or fail clearly (exit 2) on a bad repo."""
+    args = ["git", "rev-parse", "--show-toplevel", "--git-path", "info/exclude", "HEAD"]
+    result = proc.run(args, cwd=root, timeout=GIT_TIMEOUT_S)
+    if result.missing:
+        raise InputError("git is not installed (discovery needs it on PATH)")
+    lines = result.stdout.splitlines()
+    if result.ok and len(lines) == 3:
+        if Path(lines[0]).resolve() != root.resolve():
+            raise InputError(f"{root}: not the top of a git repository (that is {lines[0]})")
+        exclude = Path(lines[1])
+        return lines[2], exclude if exclude.is_absolute() else root / exclude
+    if "dubious ownership" in result.stderr:
+        raise InputError(
+            f"{root}: git refuses the repository (dubious ownership; see git's safe.directory)"
+        )
+    if len(lines) >= 2 and "HEAD" in result.stderr:
+        raise InputError(f"{root}: the repository has no commits yet (commit something first)")
+    raise InputError(f"{root}: not a git repository (run `git init` first)")
+
+
+def list_files(root: Path, excludes: Iterable[str]) -> FileList:
+    """List tracked and untracked-not-ignored regular files, minus excluded ones."""
+    skip = compile_globs(excludes)
+    skipped: dict[str, int] = {}
+    blobs: dict[str, str | None] = {}
+    for record in git_lines(root, "ls-files", "-s", "-z"):
+        meta, _, path = record.partition("\t")
+        mode, blob, _stage = meta.split(" ", 2)
+        if mode not in REGULAR_MODES:
+            _count(skipped, "symlink" if mode == "120000" else "submodule")
+            continue
+        blobs[path] = blob
+    for record in git_lines(root, "ls-files", "-z", "-m", "-o", "--exclude-standard"):
+        blobs[record] = None  # modified or untracked: hash the current content
+    files = []
+    for path in sorted(blobs):
+        if skip.match(path):
+            _count(skipped, "excluded")
+        else:
+            files.append(RepoFile(path, blobs[path]))
+    return FileList(files, skipped)
+
+
+def _count(skipped: dict[str, int], why: str) -> None:
+    skipped[why] = skipped.get(why, 0) + 1
+
+
+def read_file(root: Path, entry: RepoFile, limit: int) -> tuple[bytes | None, str]:
+    """Read a regular file inside the repository: (content, "") or (None, why it was skipped)."""
+    path = root / entry.path
+    try:
+        info = path.lstat()
+    except OSError:
+        return None, "missing"
+    if not _is_regular(info.st_mode):
+        return None, "symlink" if os.path.islink(path) else "special"
+    if info.st_size > limit:
+        return None, "too large"
+    try:
+        with path.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None, "unreadable"
+    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+        return None, "binary"
+    return data, ""
+
+
+def _is_regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)
+
+
+def blob_id(data: bytes) -> str:
+    """Compute git's blob id (sha1 of the header and content) for `data`."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def compile_globs(patterns: Iterable[str]) -> re.Pattern[str]:
+    """Compile glob patterns (`**` spans folders, `*` stays in one) into one regex."""
+    parts = [_glob_regex(pattern) for pattern in patterns if pattern.strip()]
+    return re.compile("|".join(f"(?:{part})" for part in parts) if parts else r"(?!)")
+
+
+def _glob_regex(pattern: str) -> str:
+    pattern = pattern.strip().lstrip("/")
+    if "/" not in pattern:
+        pattern = "**/" + pattern  # a bare name matches in any folder, as in .gitignore
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        else:
+            char = pattern[index]
+            out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+            index += 1
+    return "".join(out) + r"\Z"

@@ -1,0 +1,123 @@
+"""Discovery settings: sources, file limits, excludes and default scores per tag or source."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ALL_SOURCES = ("comments", "tests", "lint", "security", "backlog")
+DEFAULT_EXCLUDES = (
+    "**/vendor/**",
+    "**/vendored/**",
+    "**/third_party/**",
+    "**/node_modules/**",
+    "**/*.min.js",
+    "**/*.min.css",
+    "**/*_pb2.py",
+    "**/*_pb2_grpc.py",
+    "**/*.lock",
+    "**/package-lock.json",
+    "backlog.yml",
+)
+
+
+class Section(BaseModel):
+    """Same contract as agent.settings.Section (kept here so agent.settings can import this)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+class Scores(Section):
+    """Default WSJF inputs for a newly discovered item (scale 1, 2, 3, 5, 8, 13)."""
+
+    business_value: int = 2
+    """Business value."""
+    time_criticality: int = 1
+    """Time criticality."""
+    risk_reduction: int = 2
+    """Risk reduction / opportunity enablement."""
+    effort: int = 2
+    """Job size."""
+
+
+def _scores(value: int, critical: int, risk: int, effort: int) -> Scores:
+    return Scores(
+        business_value=value, time_criticality=critical, risk_reduction=risk, effort=effort
+    )
+
+
+DEFAULT_SCORES = {
+    "BUG": _scores(5, 3, 5, 3),
+    "FIXME": _scores(3, 2, 3, 2),
+    "TODO": _scores(2, 1, 1, 2),
+    "HACK": _scores(1, 1, 2, 3),
+    "XXX": _scores(2, 1, 2, 2),
+    "tests": _scores(8, 5, 5, 2),
+    "lint": _scores(1, 1, 2, 1),
+    "security": _scores(5, 5, 13, 2),
+}
+
+
+class DiscoverySettings(Section):
+    """What `agent discover` scans and how it scores what it finds (docs/discovery.md)."""
+
+    sources: tuple[str, ...] = ALL_SOURCES
+    """Sources run by default: comments, tests, lint, security, backlog."""
+    max_file_bytes: int = Field(default=1_048_576, gt=0)
+    """Files larger than this are not scanned for comments."""
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    """Glob patterns (`**` spans folders) of vendored or generated files never scanned."""
+    extra_exclude: tuple[str, ...] = ()
+    """Further glob patterns, added to `exclude` (handy to keep the defaults)."""
+    python_tokenize: str = "auto"
+    """Python files: "always" lets the tokenize module decide every file with a candidate; "auto"
+    uses the regex lexer (same string grammar) and asks tokenize only when a candidate lies outside
+    the comments the lexer found."""
+    todo_type: str = "debt"
+    """Item type of TODO markers: debt or feature."""
+    comment_status: str = "NEW"
+    """Status of new comment items (their source does not define success): NEW or READY."""
+    check_status: str = "READY"
+    """Status of new test, lint and security items (their source defines success)."""
+    scores: dict[str, Scores] = Field(default_factory=lambda: dict(DEFAULT_SCORES))
+    """Default scores by tag (BUG, FIXME, TODO, HACK, XXX) or source (tests, lint, security)."""
+
+    @field_validator("sources")
+    @classmethod
+    def _known_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in value if name not in ALL_SOURCES]
+        if unknown:
+            raise ValueError(f"unknown source {unknown[0]!r} (expected {', '.join(ALL_SOURCES)})")
+        return value
+
+    @field_validator("python_tokenize")
+    @classmethod
+    def _tokenize_mode(cls, value: str) -> str:
+        if value not in ("auto", "always"):
+            raise ValueError("expected 'auto' or 'always'")
+        return value
+
+    @field_validator("todo_type")
+    @classmethod
+    def _todo_type(cls, value: str) -> str:
+        if value not in ("debt", "feature"):
+            raise ValueError("expected 'debt' or 'feature'")
+        return value
+
+    @field_validator("comment_status", "check_status")
+    @classmethod
+    def _status(cls, value: str) -> str:
+        if value.upper() not in ("NEW", "READY"):
+            raise ValueError("expected 'NEW' or 'READY'")
+        return value.upper()
+
+    @field_validator("scores")
+    @classmethod
+    def _merge_scores(cls, value: dict[str, Scores]) -> dict[str, Scores]:
+        unknown = [key for key in value if key not in DEFAULT_SCORES]
+        if unknown:
+            raise ValueError(f"unknown key {unknown[0]!r} (expected {', '.join(DEFAULT_SCORES)})")
+        return {**DEFAULT_SCORES, **value}
+
+    def score_for(self, key: str) -> Scores:
+        """Return the default scores for a tag or source name."""
+        return self.scores.get(key, DEFAULT_SCORES["TODO"])

@@ -1,0 +1,76 @@
+"""Run an item's check (a pytest test or a scanner rule); judge whether a RED failure is honest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from agent.graph.state import Check
+from agent.junit import Outcome
+from agent.scanners import run_bandit, run_ruff
+from agent.settings import TestSettings
+from agent.testrun import TestRun, run_tests
+from tools.tests import summarize
+
+TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$")
+BAD_RED = re.compile(
+    r"\b(SyntaxError|IndentationError|NameError|ModuleNotFoundError|fixture '[^']+' not found)\b"
+)
+MISSING_FEATURE = re.compile(
+    r"cannot import name '(\w+)' from '([\w.]+)'|module '([\w.]+)' has no attribute '(\w+)'"
+)
+
+
+def is_test_file(path: str) -> bool:
+    """True for files pytest treats as tests or test configuration."""
+    return bool(TEST_FILE.search(path)) or path.startswith(("tests/", "test/"))
+
+
+def run_check(root: Path, check: Check, settings: TestSettings) -> tuple[bool, str, TestRun | None]:
+    """Run the check in `root`: (passed, summary for the model, the test run if pytest)."""
+    if check.kind == "pytest":
+        run = run_tests(root, settings, [check.target])
+        return _pytest_passed(run, check), summarize(run), run
+    scan = run_ruff if check.kind == "ruff" else run_bandit
+    result = scan(root, [check.target])
+    if not result.available:
+        return False, f"{check.kind} could not run: {result.error}", None
+    hits = [f for f in result.findings if f.code == check.rule]
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in hits]
+    return not hits, "\n".join(lines) or f"no {check.rule} finding in {check.target}", None
+
+
+def _pytest_passed(run: TestRun, check: Check) -> bool:
+    if not run.passed or run.report is None:
+        return False
+    cases = [c for c in run.report.cases if c.node_id.startswith(check.target)]
+    return bool(cases) and all(case.outcome is Outcome.PASSED for case in cases)
+
+
+def red_verdict(run: TestRun, root: Path) -> str | None:
+    """None when the run fails honestly (assertion or missing feature); else what is wrong."""
+    if run.timed_out:
+        return "the test run timed out: the test hangs"
+    text = run.result.output + "".join(
+        c.message + c.details for c in (run.report.cases if run.report else [])
+    )
+    if run.passed:
+        return "the test passes on the current code, so it does not show the problem"
+    bad = BAD_RED.search(text)
+    if bad and not _missing_feature(text, root):
+        return f"the test itself is broken ({bad.group(1)}), it must fail by assertion"
+    if run.report is None or run.collection_failed:
+        if _missing_feature(text, root):
+            return None
+        return "the test file could not be collected:\n" + summarize(run)
+    return None
+
+
+def _missing_feature(text: str, root: Path) -> bool:
+    """True when the failure names a function the repository's own module does not have yet."""
+    for match in MISSING_FEATURE.finditer(text):
+        module = match.group(2) or match.group(3)
+        base = root.joinpath(*module.split("."))
+        if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+            return True
+    return False

@@ -1,0 +1,87 @@
+"""Choose the source files the model should see for an item, and a test to copy the style of."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from agent import proc
+from agent.backlog.models import BacklogItem
+from agent.graph.checks import is_test_file
+
+TRACEBACK_PATH = re.compile(r"^([\w./-]+\.py):\d+", re.MULTILINE)
+MAX_FILE_CHARS = 12_000
+
+
+def tracked_python(root: Path) -> list[str]:
+    """Tracked Python files of the worktree."""
+    result = proc.run(["git", "ls-files", "--", "*.py"], cwd=root, timeout=60)
+    return [line for line in result.stdout.splitlines() if line]
+
+
+def module_name(path: str) -> str:
+    """`calclib/numbers.py` -> `calclib.numbers` (packages drop `__init__`)."""
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def item_text(item: BacklogItem) -> str:
+    """Everything a human wrote about the item."""
+    source = item.source.text if item.source and item.source.text else ""
+    return " ".join([item.title, item.description, *item.acceptance_criteria, source])
+
+
+def guess_module(root: Path, item: BacklogItem) -> str | None:
+    """The non-test module the item is about: its source file, or the one its text names best."""
+    path = item.source.path if item.source else None
+    if path and not is_test_file(path) and (root / path).is_file():
+        return path
+    text = item_text(item)
+    scored = []
+    for path in tracked_python(root):
+        if is_test_file(path) or path.endswith("__init__.py"):
+            continue
+        score = _mentions(text, path)
+        if score:
+            scored.append((score, path))
+    return max(scored)[1] if scored else None
+
+
+def _mentions(text: str, path: str) -> int:
+    stem = Path(path).stem
+    if path in text:
+        return 3
+    if module_name(path) in text:
+        return 2
+    return 1 if re.search(rf"\b{re.escape(stem)}\b", text) else 0
+
+
+def files_from_failure(root: Path, output: str, limit: int = 2) -> list[str]:
+    """Repository files (not tests) named in a failure's traceback, most recent last."""
+    seen: list[str] = []
+    for match in TRACEBACK_PATH.finditer(output):
+        path = match.group(1).removeprefix("./")
+        if not is_test_file(path) and (root / path).is_file() and path not in seen:
+            seen.append(path)
+    return seen[-limit:]
+
+
+def read_source(root: Path, path: str) -> str:
+    """A file's text, cut to a size a small model can read."""
+    text = (root / path).read_text(encoding="utf-8", errors="replace")
+    return text if len(text) <= MAX_FILE_CHARS else text[:MAX_FILE_CHARS] + "\n# [file cut]\n"
+
+
+def example_test(root: Path, module: str) -> str | None:
+    """A short existing test that imports from the same package, for the import style."""
+    package = module_name(module).split(".")[0]
+    candidates = sorted(p for p in tracked_python(root) if is_test_file(p) and "conftest" not in p)
+    for path in candidates:
+        text = (root / path).read_text(encoding="utf-8", errors="replace")
+        if package in text and len(text) < 2000:
+            return text
+    return None
+
+
+def test_dir(root: Path) -> str:
+    """The repository's test directory (`tests` unless only `test` exists)."""
+    return "test" if (root / "test").is_dir() and not (root / "tests").is_dir() else "tests"

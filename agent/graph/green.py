@@ -1,0 +1,175 @@
+"""GREEN: the model changes code until the RED check passes; a guard proves the test held."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from agent.backlog.models import BacklogItem
+from agent.graph.checks import is_test_file, run_check
+from agent.graph.code_context import files_from_failure, guess_module, read_source
+from agent.graph.common import (
+    block,
+    budget_block,
+    clip,
+    current,
+    record,
+    session_for,
+    sha256_file,
+    update,
+    workspace_for,
+)
+from agent.graph.context import RunContext
+from agent.graph.items import load_item
+from agent.graph.loop import edit_tools, run_loop
+from agent.graph.state import ItemState, Phase, RunState
+from agent.llm.budget import BudgetExceeded
+from agent.llm.protocol import Message
+from agent.prompting import render
+from agent.workspace import ItemWorkspace
+from tools.registry import available_tools
+
+GREEN_TOOLS = ("read_file", "replace_text", "write_file", "run_tests")
+
+
+def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
+    """Let the model make the RED check pass, then check the guard and remove the marker."""
+    started = time.monotonic()
+    item, ws = current(state), workspace_for(state, ctx)
+    backlog_item = load_item(ctx, item.item_id)
+    session = session_for(state, ctx)
+    messages = green_messages(ws, item, backlog_item)
+    try:
+        result = run_loop(
+            session,
+            ws,
+            messages,
+            _tools(ctx),
+            _checker(ws, ctx, item),
+            item.item_id,
+            Phase.GREEN,
+            _feedback(item),
+        )
+    except BudgetExceeded as exc:
+        return update(
+            record(budget_block(item, Phase.GREEN, exc), Phase.GREEN, False, started), session
+        )
+    item = item.model_copy(update={"green_output": clip(result.output), "summary": result.summary})
+    if not result.passed:
+        decision = "fix it by hand on the branch, or give the item a sharper description"
+        item = block(item, Phase.GREEN, f"the check still fails: {result.reason}", decision)
+        return update(record(item, Phase.GREEN, False, started, output=item.green_output), session)
+    item = _after_green(ws, ctx, item, backlog_item)
+    return update(record(item, Phase.GREEN, item.blocked is None, started), session)
+
+
+def green_messages(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[Message]:
+    """The system prompt and the task: criteria, the failing output, the files to change."""
+    paths = files_from_failure(ws.root, item.red_output)
+    module = guess_module(ws.root, backlog_item)
+    if module and module not in paths:
+        paths.append(module)
+    files = [{"path": path, "text": read_source(ws.root, path)} for path in paths[:2]]
+    assert item.check is not None
+    task = render(
+        "green",
+        item=backlog_item,
+        criteria=item.criteria or backlog_item.acceptance_criteria,
+        test_id=item.check.target,
+        failure=item.red_output,
+        files=files,
+    )
+    system = render("system", repo_name=ws.repo_root.name)
+    return [{"role": "system", "content": system}, {"role": "user", "content": task}]
+
+
+def _tools(ctx: RunContext) -> list[Any]:
+    return edit_tools(GREEN_TOOLS, available_tools(ctx.settings))
+
+
+def _checker(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> Any:
+    check = item.check
+    assert check is not None
+
+    def run() -> tuple[bool, str]:
+        passed, output, _run = run_check(ws.root, check, ctx.settings.tests)
+        return passed, clip(output, 800)
+
+    return run
+
+
+def _feedback(item: ItemState) -> Any:
+    target = item.check.target if item.check else "the check"
+
+    def feedback(passed: bool, output: str) -> str:
+        return render("green_feedback", passed=passed, test_id=target, failure=output)
+
+    return feedback
+
+
+def guard_violations(root: Path, item: ItemState) -> list[str]:
+    """Test files changed since RED (the RED test included): each one is a violation."""
+    problems = []
+    check = item.check
+    if check is not None and check.file and sha256_file(root / check.file) != check.file_sha256:
+        problems.append(f"the RED test file {check.file} was changed")
+    for path, digest in item.test_hashes.items():
+        if sha256_file(root / path) != digest and path != (check.file if check else None):
+            problems.append(f"test file {path} was changed or deleted")
+    problems += [f"new test file {p} appeared" for p in _new_test_files(root, item)]
+    return problems
+
+
+def _new_test_files(root: Path, item: ItemState) -> list[str]:
+    from agent.graph.code_context import tracked_python
+    from agent.proc import run
+
+    untracked = run(["git", "ls-files", "--others", "--exclude-standard"], cwd=root, timeout=60)
+    paths = set(tracked_python(root)) | set(untracked.stdout.split())
+    own = item.check.file if item.check and item.check.written_by_agent else None
+    return sorted(p for p in paths if is_test_file(p) and p not in item.test_hashes and p != own)
+
+
+def _after_green(
+    ws: ItemWorkspace, ctx: RunContext, item: ItemState, backlog_item: BacklogItem
+) -> ItemState:
+    violations = guard_violations(ws.root, item)
+    if violations:
+        decision = (
+            "review the branch: the fix touched tests; accept the new tests or reject the change"
+        )
+        return block(item, Phase.GREEN, "guard: " + "; ".join(violations), decision)
+    if remove_marker(ws.root, backlog_item):
+        assert item.check is not None
+        passed, _output, _run = run_check(ws.root, item.check, ctx.settings.tests)
+        if not passed:
+            return block(
+                item,
+                Phase.GREEN,
+                "removing the marker comment broke the check",
+                "remove the marker by hand",
+            )
+    return item
+
+
+def remove_marker(root: Path, item: BacklogItem) -> bool:
+    """Delete the TODO/FIXME comment the item came from, if the fix left it; True if removed."""
+    source = item.source
+    if source is None or source.kind != "comments" or not source.path or not source.tag:
+        return False
+    path = root / source.path
+    if not path.is_file():
+        return False
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        code, sep, comment = line.partition("#")
+        words = comment.strip().lstrip("@").split()
+        if not sep or not words or not words[0].upper().startswith(source.tag.upper()):
+            continue
+        if source.text and source.text[:20].lower() not in comment.lower():
+            continue
+        lines[index] = "" if not code.strip() else code.rstrip() + "\n"
+        path.write_text("".join(lines), encoding="utf-8")
+        return True
+    return False

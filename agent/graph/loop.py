@@ -1,0 +1,108 @@
+"""The model's edit loop: one action per turn, tools run in the worktree, the check re-run.
+
+The loop ends when the check passes (observed by us, never taken from the model's word), when the
+model gives up (`finish` while the check still fails, twice), or when a cap stops the next call
+(BudgetExceeded propagates to the node, which blocks the item with reason "budget").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pydantic import Field
+
+from agent.llm.protocol import Message
+from agent.llm.session import ModelSession
+from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
+from tools.registry import call_tool, tool_by_name
+
+EDITING_TOOLS = frozenset({"write_file", "replace_text"})
+MAX_INVALID = 3
+MAX_FALSE_FINISH = 2
+
+# Runs the phase's check in the worktree: (passed, output for the model).
+Check = Callable[[], tuple[bool, str]]
+
+
+class FinishArgs(ToolArgs):
+    """Say you are done: the failing test passes (or nothing more should change)."""
+
+    summary: str = Field(default="", max_length=400)
+    """One sentence on what you changed."""
+
+
+def _finish(workspace: Workspace, args: FinishArgs) -> ToolResult:
+    return ToolResult(ok=True, output=args.summary)
+
+
+FINISH = ToolSpec("finish", FinishArgs, _finish)
+
+
+@dataclass
+class LoopResult:
+    """How the loop ended."""
+
+    passed: bool
+    reason: str
+    summary: str = ""
+    output: str = ""
+    edits: int = 0
+
+
+def edit_tools(names: Sequence[str], specs: Sequence[ToolSpec]) -> list[ToolSpec]:
+    """The named tools from the registry plus `finish`."""
+    chosen = [spec for name in names if (spec := tool_by_name(name, specs)) is not None]
+    return [*chosen, FINISH]
+
+
+def run_loop(
+    session: ModelSession,
+    workspace: Workspace,
+    messages: list[Message],
+    specs: Sequence[ToolSpec],
+    check: Check,
+    item_id: str,
+    phase: str,
+    feedback: Callable[[bool, str], str],
+) -> LoopResult:
+    """Drive the model until `check` passes; `messages` grows with the conversation."""
+    invalid = false_finish = edits = 0
+    while True:
+        step = session.next_action(messages, specs, item_id, phase, pinned={0, 1})
+        if step.action is None or step.reply is None:
+            invalid += 1
+            if invalid >= MAX_INVALID:
+                return LoopResult(False, f"no valid action from the model ({step.error})")
+            continue
+        messages.append(step.reply)
+        action = step.action
+        if action.tool == "finish":
+            passed, output = check()
+            if passed:
+                return LoopResult(True, "check passes", _summary(action.args), output, edits)
+            false_finish += 1
+            if false_finish >= MAX_FALSE_FINISH:
+                return LoopResult(
+                    False, "the model stopped while the check still fails", "", output
+                )
+            messages.append(_user(feedback(False, output)))
+            continue
+        result = call_tool(workspace, action.tool, action.args.model_dump(), specs)
+        message = session.tool_message(action, result, item_id, phase)
+        if action.tool in EDITING_TOOLS and result.ok:
+            edits += 1
+            passed, output = check()
+            if passed:
+                messages.append(message)
+                return LoopResult(True, "check passes", "", output, edits)
+            message = {**message, "content": f"{message['content']}\n\n{feedback(False, output)}"}
+        messages.append(message)
+
+
+def _summary(args: ToolArgs) -> str:
+    return args.summary if isinstance(args, FinishArgs) else ""
+
+
+def _user(text: str) -> Message:
+    return {"role": "user", "content": text}

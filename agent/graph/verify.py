@@ -1,0 +1,218 @@
+"""REFACTOR, SECURITY and CI: keep the fix only if all stays green and nothing new is found."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from agent import proc
+from agent.gitutil import temporary_checkout
+from agent.graph.checks import is_test_file
+from agent.graph.common import (
+    block,
+    budget_block,
+    clip,
+    current,
+    record,
+    session_for,
+    update,
+    workspace_for,
+)
+from agent.graph.context import RunContext
+from agent.graph.green import GREEN_TOOLS, green_messages, guard_violations
+from agent.graph.items import load_item
+from agent.graph.loop import edit_tools, run_loop
+from agent.graph.state import ItemState, Phase, RunState
+from agent.llm.budget import BudgetExceeded
+from agent.prompting import render
+from agent.scanners import Finding, run_bandit, run_ruff
+from agent.scope import restricted_rule
+from agent.secrets import find_secrets
+from agent.testrun import run_tests
+from agent.workspace import ItemWorkspace
+from tools.registry import available_tools
+
+
+def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
+    """Offer the model one tidy-up pass; keep it only if every test still passes."""
+    started, item = time.monotonic(), current(state)
+    if not _refactor_enabled(ctx):
+        return update(record(item, Phase.REFACTOR, True, started, detail="skipped (off)"))
+    ws = workspace_for(state, ctx)
+    snapshot = _stash_snapshot(ws.root)
+    session = session_for(state, ctx)
+    messages = [
+        *green_messages(ws, item, load_item(ctx, item.item_id))[:1],
+        {"role": "user", "content": render("refactor", diff=clip(_diff(ws), 1500))},
+    ]
+    with contextlib.suppress(BudgetExceeded):  # optional pass: a cap only ends it
+        run_loop(
+            session,
+            ws,
+            messages,
+            edit_tools(("read_file", "replace_text"), available_tools()),
+            functools.partial(_suite_green, ws, ctx, item),
+            item.item_id,
+            Phase.REFACTOR,
+            _regression_feedback,
+        )
+    kept = _suite_green(ws, ctx, item)[0] and not guard_violations(ws.root, item)
+    if not kept:
+        _restore(ws.root, snapshot)
+    return update(
+        record(item, Phase.REFACTOR, True, started, detail="kept" if kept else "reverted"), session
+    )
+
+
+def _regression_feedback(_passed: bool, output: str) -> str:
+    return render("regression", failure=output)
+
+
+def _refactor_enabled(ctx: RunContext) -> bool:
+    setting = ctx.settings.agent.refactor
+    return setting == "on" or (setting == "auto" and ctx.mode == "native")
+
+
+def _stash_snapshot(root: Path) -> str:
+    """A commit object holding the worktree's current changes (nothing is applied or reset)."""
+    return proc.run(["git", "stash", "create"], cwd=root, timeout=60).stdout.strip()
+
+
+def _restore(root: Path, snapshot: str) -> None:
+    proc.run(["git", "checkout", "--", "."], cwd=root, timeout=60)
+    if snapshot:
+        proc.run(["git", "stash", "apply", "--quiet", snapshot], cwd=root, timeout=60)
+
+
+def _diff(ws: ItemWorkspace) -> str:
+    proc.run(["git", "add", "-N", "."], cwd=ws.root, timeout=60)
+    return proc.run(["git", "diff", ws.base_sha, "--", "."], cwd=ws.root, timeout=60).stdout
+
+
+def _suite_green(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> tuple[bool, str]:
+    """Whole suite: no failure beyond those that failed before the item started."""
+    from tools.tests import summarize
+
+    run = run_tests(ws.root, ctx.settings.tests)
+    if run.timed_out or run.report is None:
+        return False, summarize(run)
+    failing = {case.node_id for case in run.report.problems}
+    new = sorted(failing - set(item.baseline_failures))
+    return not new, summarize(run) if new else "all tests pass"
+
+
+def security(state: RunState, ctx: RunContext) -> dict[str, Any]:
+    """No new ruff/bandit finding in changed files, no secret added, scope rules hold."""
+    started, item = time.monotonic(), current(state)
+    ws = workspace_for(state, ctx)
+    changed = ws.changed_files()
+    problems = _scope_problems(ws, changed) + _secret_problems(ws)
+    new = _new_findings(ws, [p for p in changed if p.endswith(".py") and (ws.root / p).is_file()])
+    problems += [f"{f.tool} {f.code} {f.path}:{f.line}: {f.message}" for f in new]
+    item = item.model_copy(update={"changed_files": changed})
+    if problems:
+        decision = "review the findings: fix them on the branch, or accept them explicitly"
+        item = block(item, Phase.SECURITY, "; ".join(problems)[:800], decision)
+    return update(
+        record(item, Phase.SECURITY, not problems, started, detail=f"{len(new)} new findings")
+    )
+
+
+def _scope_problems(ws: ItemWorkspace, changed: list[str]) -> list[str]:
+    problems = [
+        f"{p} is restricted ({rule})" for p in changed if (rule := restricted_rule(ws.scope, p))
+    ]
+    breach = ws.limit_breach()
+    return [*problems, breach.message] if breach else problems
+
+
+def _secret_problems(ws: ItemWorkspace) -> list[str]:
+    added = "\n".join(
+        line[1:]
+        for line in _diff(ws).splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    )
+    return [f"a {hit.kind} was added" for hit in find_secrets(added)]
+
+
+def _new_findings(ws: ItemWorkspace, paths: list[str]) -> list[Finding]:
+    if not paths:
+        return []
+    now = _findings(ws.root, paths)
+    with temporary_checkout(ws_repo(ws), ws.base_sha) as base_root:
+        before = Counter(
+            _key(f) for f in _findings(base_root, [p for p in paths if (base_root / p).is_file()])
+        )
+    new = []
+    for finding in now:
+        if before[_key(finding)] > 0:
+            before[_key(finding)] -= 1
+        else:
+            new.append(finding)
+    return new
+
+
+def ws_repo(ws: ItemWorkspace) -> Any:
+    """The user's repository object (for temporary checkouts of the base)."""
+    import git
+
+    return git.Repo(ws.repo_root)
+
+
+def _findings(root: Path, paths: list[str]) -> list[Finding]:
+    ruff = run_ruff(root, paths).findings
+    bandit = run_bandit(root, [p for p in paths if not is_test_file(p)]).findings
+    return [*ruff, *bandit]
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    return (finding.path, finding.code, finding.message)
+
+
+def ci(state: RunState, ctx: RunContext) -> dict[str, Any]:
+    """The full suite in the worktree; regressions go back to the model, at most N times."""
+    started, item = time.monotonic(), current(state)
+    ws = workspace_for(state, ctx)
+    passed, output = _suite_green(ws, ctx, item)
+    rounds = 0
+    session = None
+    while not passed and rounds < ctx.settings.agent.regression_rounds:
+        rounds += 1
+        session = session or session_for(state, ctx)
+        messages = [
+            *green_messages(ws, item, load_item(ctx, item.item_id))[:1],
+            {"role": "user", "content": render("regression", failure=clip(output))},
+        ]
+        try:
+            run_loop(
+                session,
+                ws,
+                messages,
+                edit_tools(GREEN_TOOLS, available_tools(ctx.settings)),
+                functools.partial(_suite_green, ws, ctx, item),
+                item.item_id,
+                f"{Phase.CI}-{rounds}",
+                _regression_feedback,
+            )
+        except BudgetExceeded as exc:
+            item = budget_block(item, Phase.CI, exc)
+            return update(record(item, Phase.CI, False, started), session)
+        passed, output = _suite_green(ws, ctx, item)
+    violations = guard_violations(ws.root, item)
+    if not passed or violations:
+        reason = (
+            "guard: " + "; ".join(violations)
+            if violations
+            else f"regressions remain:\n{clip(output, 600)}"
+        )
+        item = block(
+            item, Phase.CI, reason, "fix the regressions on the branch by hand, or drop it"
+        )
+    item = item.model_copy(update={"regression_rounds": rounds})
+    return update(
+        record(item, Phase.CI, item.blocked is None, started, output=clip(output, 400)), session
+    )

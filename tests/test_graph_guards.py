@@ -1,0 +1,135 @@
+"""Micro-cycle guards: a weakened test, a spent budget, a restricted path, crash and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from agent.backlog.models import Status
+from agent.commands.runs import in_progress
+from agent.graph.state import Outcome
+from tests.graph_support import (
+    action,
+    demo,
+    item,
+    json_settings,
+    mean_fix,
+    options,
+    resume_agent,
+    run_agent,
+    scripted,
+)
+from tests.support import git
+from tests.test_graph_run import discovered_test_item
+
+
+def test_a_model_that_weakens_the_test_is_blocked_by_the_guard(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    weaken = action(
+        "replace_text",
+        path="tests/test_stats.py",
+        old="    assert mean([1.0, 2.0, 3.0]) == 2.0",
+        new="    assert mean([1.0, 2.0, 3.0]) == 3.0",
+    )
+    model = scripted(weaken)
+
+    state, code, _ = run_agent(repo, model, options(item_id=item_id))
+
+    [result] = state.results
+    assert result.outcome is Outcome.BLOCKED and result.phase == "green"
+    assert "guard" in result.reason and "tests/test_stats.py" in result.reason
+    assert item(repo, item_id).status is Status.BLOCKED
+    assert code == 1
+    assert result.pr_path is None and not (repo / ".agent" / "prs" / f"{item_id}.md").exists()
+    assert "== 2.0" in (repo / "tests" / "test_stats.py").read_text()  # user's copy untouched
+
+
+def test_budget_cap_blocks_the_item_before_any_call_crosses_it(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    wander = action("read_file", path="calclib/stats.py")
+    model = scripted(*[wander] * 10)
+    settings = json_settings(repo, max_tokens_per_item=3000, max_completion_tokens=256)
+
+    state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
+
+    [result] = state.results
+    assert result.outcome is Outcome.BLOCKED and result.phase == "green"
+    assert result.reason.startswith("budget:") and "tokens per item" in result.reason
+    spent = state.ledger.items[item_id]
+    assert spent.tokens <= 3000  # no call was made past the cap
+    assert len(model.calls) == spent.calls < 10
+    assert code == 1
+
+
+def test_restricted_path_edit_is_refused_and_the_item_still_resolves(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    sneaky = action("write_file", path=".github/workflows/ci.yml", content="on: push\n")
+    model = scripted(sneaky, mean_fix())
+
+    state, _code, _ = run_agent(repo, model, options(item_id=item_id))
+
+    [result] = state.results
+    assert result.outcome is Outcome.RESOLVED
+    branch = result.branch
+    assert branch
+    assert ".github" not in git(repo, "show", "--stat", "--format=", branch)
+    second_prompt = json.dumps(model.calls[1].messages)
+    assert "restricted" in second_prompt and ".github/workflows/" in second_prompt
+
+
+SCRIPT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from agent.llm.protocol import Completion
+from tests.graph_support import run_agent, options, mean_fix
+
+class PauseInGreen:
+    model_name = "scripted"
+    def complete(self, messages, request=None):
+        Path({marker!r}).write_text("in green")
+        time.sleep(600)
+        return Completion(content=mean_fix())
+
+run_agent(Path({repo!r}), PauseInGreen(), options(item_id={item!r}))
+"""
+
+
+def test_kill_9_during_green_then_resume_finishes_like_an_uninterrupted_run(
+    tmp_path: Path,
+) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    marker = tmp_path / "in-green"
+    script = SCRIPT.format(root=str(Path.cwd()), marker=str(marker), repo=str(repo), item=item_id)
+    process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        assert marker.exists(), "the run never reached the green phase"
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert item(repo, item_id).status is Status.DOING
+    progress = in_progress(repo)
+    assert progress is not None and progress["item"] == item_id and progress["phase"] == "red"
+
+    state, code = resume_agent(repo, scripted(mean_fix()))
+
+    [result] = state.results
+    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert code == 0
+    assert "return sum(values) / len(values)" in git(
+        repo, "show", f"{result.branch}:calclib/stats.py"
+    )
+    assert item(repo, item_id).status is Status.PR
+    assert git(repo, "worktree", "list").count("\n") == 1

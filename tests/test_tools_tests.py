@@ -1,0 +1,109 @@
+"""The run_tests tool: real pytest runs in the worktree, JUnit outcomes, a hanging test killed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.toolkit import call, user_repo, worked_item
+from tools.tests import run_tests
+
+
+@pytest.fixture(autouse=True)
+def _plain_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample repositories need no plugins; skipping their auto-load keeps runs fast."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+MIXED = """\
+import pytest
+
+
+def test_passes():
+    assert 1 + 1 == 2
+
+
+def test_fails():
+    assert 2 + 2 == 5, "arithmetic is broken"
+
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("fixture exploded")
+
+
+def test_errors(broken):
+    pass
+
+
+@pytest.mark.skip(reason="not today")
+def test_skipped():
+    pass
+"""
+
+HANGS = """\
+import time
+
+
+def test_hangs():
+    time.sleep(60)
+"""
+
+
+def test_pass_fail_error_skip_summarised(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path, {"tests/test_mixed.py": MIXED})
+    with worked_item(repo) as ws:
+        result = call(run_tests, ws, selection=["tests/test_mixed.py"])
+    assert not result.ok and result.returncode == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "1 passed, 1 failed, 1 error, 1 skipped"  # no timing: prompts stay stable
+    assert "FAILED tests/test_mixed.py::test_fails: AssertionError: arithmetic is broken" in (
+        result.output
+    )
+    assert "ERROR tests/test_mixed.py::test_errors:" in result.output
+    assert "fixture exploded" in result.output
+    assert result.data["outcomes"] == {
+        "tests/test_mixed.py::test_passes": "passed",
+        "tests/test_mixed.py::test_fails": "failed",
+        "tests/test_mixed.py::test_errors": "error",
+        "tests/test_mixed.py::test_skipped": "skipped",
+    }
+
+
+def test_passing_run_is_ok_and_keyword_selects(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path, {"tests/test_mixed.py": MIXED})
+    with worked_item(repo) as ws:
+        result = call(run_tests, ws, selection=["tests/test_mixed.py"], keyword="passes")
+        everything = call(run_tests, ws, selection=["tests/test_calc.py"])
+    assert result.ok and result.output.startswith("1 passed, 0 failed, 0 error, 0 skipped")
+    assert everything.ok and everything.data["counts"]["passed"] == 1
+
+
+def test_hanging_test_is_killed_and_reported(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path, {"tests/test_hang.py": HANGS})
+    with worked_item(repo, AGENT_TESTS__TIMEOUT_S="1.5") as ws:
+        started = time.monotonic()
+        result = call(run_tests, ws, selection=["tests/test_hang.py"])
+        elapsed = time.monotonic() - started
+    assert not result.ok and result.data["timed_out"] is True
+    assert "timed out after" in result.output and "killed" in result.output
+    assert elapsed < 30
+
+
+def test_selection_options_and_escapes_refused(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    with worked_item(repo) as ws:
+        option = call(run_tests, ws, selection=["--junitxml=/tmp/x"])
+        escape = call(run_tests, ws, selection=["../../other/test_x.py"])
+    assert not option.ok and "not options" in option.output
+    assert not escape.ok and "escapes the repository" in escape.output
+
+
+def test_collection_error_reports_output_tail(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path, {"tests/test_broken.py": "import nonexistent_module_xyz\n"})
+    with worked_item(repo) as ws:
+        result = call(run_tests, ws, selection=["tests/test_broken.py"])
+    assert not result.ok
+    assert "nonexistent_module_xyz" in result.output
