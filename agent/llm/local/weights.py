@@ -67,6 +67,7 @@ def join_parts(
     try:
         digest, written = _copy_all(parts, fd, progress)
         _verify(dest, written, size, digest, sha256)
+        tmp.chmod(0o644)
         os.replace(tmp, dest)
     except OSError as exc:
         raise _disk_error(exc, dest) from exc
