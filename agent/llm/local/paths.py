@@ -36,14 +36,14 @@ def server_binary() -> Path:
     return cache_root() / "llama.cpp" / LLAMA_VERSION / "bin" / "llama-server"
 
 
-def server_state() -> Path:
-    """The pid file of the running bundled server (JSON: pid, port, started_at)."""
-    return cache_root() / "server.json"
+def server_state(name: str = "server") -> Path:
+    """The pid file of a bundled server instance (JSON: pid, port, started_at)."""
+    return cache_root() / f"{name}.json"
 
 
-def server_log() -> Path:
-    """The bundled server's output."""
-    return cache_root() / "server.log"
+def server_log(name: str = "server") -> Path:
+    """A bundled server instance's output."""
+    return cache_root() / f"{name}.log"
 
 
 def part_packages() -> list[str]:

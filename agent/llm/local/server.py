@@ -23,6 +23,7 @@ from agent.proc import kill_group, pid_alive, spawn
 HOST = "127.0.0.1"
 HEALTH_TIMEOUT_S = 180.0
 CONTEXT_TOKENS = 8192
+DEFAULT_NAME = "server"
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,9 @@ def healthy(port: int, timeout: float = 2.0) -> bool:
         return False
 
 
-def read_state() -> ServerInfo | None:
+def read_state(name: str = DEFAULT_NAME) -> ServerInfo | None:
     """The recorded server if its process is still alive; a stale pid file is removed."""
-    state = paths.server_state()
+    state = paths.server_state(name)
     try:
         info = ServerInfo(**json.loads(state.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
@@ -76,15 +77,16 @@ def start_server(
     threads: int = 2,
     wait_s: float = HEALTH_TIMEOUT_S,
     extra_args: Sequence[str] = (),
+    name: str = DEFAULT_NAME,
 ) -> ServerInfo:
     """Start llama-server in the background (or return the running one) and wait until healthy."""
-    running = read_state()
+    running = read_state(name)
     if running is not None:
         if port and running.port != port:
             raise InputError(
                 f"the bundled server already runs on port {running.port} (pid {running.pid})"
             )
-        _wait_healthy(running, wait_s)
+        _wait_healthy(running, wait_s, name)
         return running
     binary, model = paths.server_binary(), paths.model_path()
     if not binary.is_file() or not model.is_file():
@@ -92,46 +94,48 @@ def start_server(
     chosen = port or free_port()
     args = [str(binary), "-m", str(model), "--host", HOST, "--port", str(chosen), "--jinja",
             "-t", str(threads), "-c", str(CONTEXT_TOKENS), "--no-webui", *extra_args]  # fmt: skip
-    pid = spawn(args, paths.server_log())
+    pid = spawn(args, paths.server_log(name))
     info = ServerInfo(pid, chosen, time.time())
-    atomic_write_text(paths.server_state(), json.dumps(asdict(info)))
+    atomic_write_text(paths.server_state(name), json.dumps(asdict(info)))
     try:
-        _wait_healthy(info, wait_s)
+        _wait_healthy(info, wait_s, name)
     except BaseException:
-        stop_server()
+        stop_server(name)
         raise
     return info
 
 
-def _wait_healthy(info: ServerInfo, wait_s: float) -> None:
+def _wait_healthy(info: ServerInfo, wait_s: float, name: str) -> None:
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         if healthy(info.port):
             return
         if not pid_alive(info.pid):
-            raise InputError("the bundled server exited while starting:", *_log_tail())
+            raise InputError("the bundled server exited while starting:", *_log_tail(name))
         time.sleep(0.25)
     raise InputError(
-        f"the bundled server did not become healthy within {wait_s:.0f}s:", *_log_tail()
+        f"the bundled server did not become healthy within {wait_s:.0f}s:", *_log_tail(name)
     )
 
 
-def _log_tail(lines: int = 10) -> list[str]:
+def _log_tail(name: str, lines: int = 10) -> list[str]:
     try:
         return (
-            paths.server_log().read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+            paths.server_log(name)
+            .read_text(encoding="utf-8", errors="replace")
+            .splitlines()[-lines:]
         )
     except OSError:
         return []
 
 
-def stop_server() -> ServerInfo | None:
+def stop_server(name: str = DEFAULT_NAME) -> ServerInfo | None:
     """Stop the recorded server by its pid and remove the pid file; return what was stopped."""
-    info = read_state()
+    info = read_state(name)
     if info is not None:
         kill_group(info.pid)
     with contextlib.suppress(FileNotFoundError):
-        paths.server_state().unlink()
+        paths.server_state(name).unlink()
     return info
 
 
