@@ -37,17 +37,36 @@ def test_a_model_that_weakens_the_test_is_blocked_by_the_guard(tmp_path: Path) -
         old="    assert mean([1.0, 2.0, 3.0]) == 2.0",
         new="    assert mean([1.0, 2.0, 3.0]) == 3.0",
     )
-    model = scripted(weaken)
+    model = scripted(weaken, weaken)
 
     state, code, _ = run_agent(repo, model, options(item_id=item_id))
 
     [result] = state.results
     assert result.outcome is Outcome.BLOCKED and result.phase == "green"
-    assert "guard" in result.reason and "tests/test_stats.py" in result.reason
+    assert result.reason.startswith("guard:") and "tests/test_stats.py" in result.reason
+    told = model.calls[1].messages[-1]["content"]
+    assert "change was undone" in told  # the first attempt was reverted and reported
+    assert "== 2.0" in git(repo, "show", f"{result.branch}:tests/test_stats.py")
     assert item(repo, item_id).status is Status.BLOCKED
     assert code == 1
     assert result.pr_path is None and not (repo / ".agent" / "prs" / f"{item_id}.md").exists()
     assert "== 2.0" in (repo / "tests" / "test_stats.py").read_text()  # user's copy untouched
+
+
+def test_a_reverted_test_edit_is_reported_and_the_real_fix_still_lands(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    weaken = action(
+        "write_file", path="tests/conftest.py", content="collect_ignore = ['test_stats.py']\n"
+    )
+    model = scripted(weaken, mean_fix())
+
+    state, _code, _ = run_agent(repo, model, options(item_id=item_id))
+
+    [result] = state.results
+    assert result.outcome is Outcome.RESOLVED, result.reason
+    files = git(repo, "show", "--name-only", "--format=", result.branch or "").split()
+    assert "tests/conftest.py" not in files and "calclib/stats.py" in files
 
 
 def test_budget_cap_blocks_the_item_before_any_call_crosses_it(tmp_path: Path) -> None:

@@ -25,14 +25,15 @@ def _session(model: ScriptedModel, mode: str, tmp_path: Path | None = None) -> M
     return ModelSession(model, ModelSettings(), Ledger(), mode, log)  # type: ignore[arg-type]
 
 
-def test_json_schema_pins_each_tool_to_its_own_arguments_and_hoists_defs() -> None:
+def test_json_schema_pins_each_tool_to_its_own_arguments_with_nested_models_inlined() -> None:
     schema = action_schema(TOOLS)
     alternatives = schema["anyOf"]
     assert [a["properties"]["tool"]["enum"] for a in alternatives] == [["read_file"], ["finish"]]
     read_args = alternatives[0]["properties"]["arguments"]
-    assert read_args["required"] == ["path"] and "$defs" not in read_args
-    assert "read_file__Span" in schema["$defs"]
-    assert "#/$defs/read_file__Span" in json.dumps(read_args)
+    assert read_args["required"] == ["path"] and read_args["additionalProperties"] is False
+    assert "$defs" not in json.dumps(schema) and "$ref" not in json.dumps(schema)
+    span = read_args["properties"]["span"]["anyOf"][0]
+    assert span["type"] == "object" and set(span["properties"]) == {"start", "end"}
 
 
 def test_native_tools_carry_the_docstring_and_parameters() -> None:

@@ -11,7 +11,6 @@ from tests.toolkit import user_repo, worked_item
 from tools.registry import (
     TOOLS,
     available_tools,
-    call_action,
     call_tool,
     json_action_schema,
     openai_tools,
@@ -63,14 +62,13 @@ def test_openai_tool_schemas(tmp_path: Path) -> None:
 
 def test_action_schema_is_simple_for_grammar_converters() -> None:
     schema = json_action_schema()
-    assert schema["properties"]["tool"]["enum"] == EXPECTED
-    assert schema["type"] == "object" and schema["required"] == ["tool", "args"]
+    assert schema["type"] == "object"
     branches = schema["anyOf"]
-    assert [b["properties"]["tool"]["const"] for b in branches] == EXPECTED
+    assert [b["properties"]["tool"]["enum"] for b in branches] == [[name] for name in EXPECTED]
     for node in _walk(schema):
         assert "$ref" not in node and "$defs" not in node and "format" not in node
         assert node.get("additionalProperties", False) is False
-    assert all(b["required"] == ["tool", "args"] for b in branches)
+    assert all(b["required"] == ["tool", "arguments"] for b in branches)
 
 
 def test_shell_tool_offered_only_when_enabled(tmp_path: Path) -> None:
@@ -93,14 +91,3 @@ def test_call_tool_validates_and_dispatches(tmp_path: Path) -> None:
     assert not shell.ok and "unknown tool" in shell.output
     assert not bad.ok and "invalid arguments for read_file" in bad.output
     assert "start:" in bad.output and "bogus:" in bad.output
-
-
-def test_call_action_json_mode(tmp_path: Path) -> None:
-    repo = user_repo(tmp_path)
-    with worked_item(repo) as ws:
-        listed = call_action(ws, {"tool": "list_dir", "args": {"path": "src"}})
-        malformed = call_action(ws, ["list_dir"])
-        bad_args = call_action(ws, {"tool": "list_dir", "args": "src"})
-    assert listed.ok and listed.output == "src/:\nsrc/calc.py"
-    assert not malformed.ok and "expected" in malformed.output
-    assert not bad_args.ok and "args must be an object" in bad_args.output

@@ -8,6 +8,7 @@ mode) and the JSON-action schema (json mode). Expected failures are results with
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,5 +58,33 @@ class ToolSpec:
         return (self.args_model.__doc__ or self.name).strip()
 
     def parameters_schema(self) -> dict[str, Any]:
-        """JSON Schema of the arguments."""
-        return self.args_model.model_json_schema()
+        """JSON Schema of the arguments, self-contained: references inlined, titles and formats
+        dropped, no extra properties (what grammar-constrained servers such as llama.cpp accept)."""
+        schema = self.args_model.model_json_schema()
+        definitions = schema.pop("$defs", {})
+        inlined: dict[str, Any] = _inline(schema, definitions)
+        inlined.pop("description", None)  # the tool's description already says it
+        inlined.setdefault("properties", {})
+        inlined["additionalProperties"] = False
+        return inlined
+
+
+_DROPPED_KEYS = frozenset({"title", "format"})
+
+
+def _inline(node: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target = copy.deepcopy(definitions[node["$ref"].rsplit("/", 1)[-1]])
+        extra = {key: value for key, value in node.items() if key != "$ref"}
+        return _inline({**target, **extra}, definitions)
+    inlined: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "properties":
+            inlined[key] = {name: _inline(sub, definitions) for name, sub in value.items()}
+        elif key not in _DROPPED_KEYS:
+            inlined[key] = _inline(value, definitions)
+    return inlined

@@ -7,7 +7,6 @@ e.g. llama.cpp grammars: no $ref/$defs, no `format`, `additionalProperties` only
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,7 +32,6 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("run_command", shell.RunCommandArgs, shell.run_command),
 )
 OPTIONAL = frozenset({"run_command"})
-_DROPPED_KEYS = frozenset({"title", "format"})
 
 
 def available_tools(settings: Settings | None = None) -> tuple[ToolSpec, ...]:
@@ -47,91 +45,18 @@ def tool_by_name(name: str, specs: Sequence[ToolSpec] = TOOLS) -> ToolSpec | Non
     return next((spec for spec in specs if spec.name == name), None)
 
 
-def parameters(spec: ToolSpec) -> dict[str, Any]:
-    """A tool's argument schema, self-contained: references inlined, titles and formats dropped."""
-    schema = spec.parameters_schema()
-    definitions = schema.pop("$defs", {})
-    inlined = _inline(schema, definitions)
-    if not isinstance(inlined, dict):
-        raise TypeError(f"{spec.name}: argument schema is not an object")
-    inlined.pop("description", None)  # the tool's description already says it
-    inlined.setdefault("properties", {})
-    inlined["additionalProperties"] = False
-    return inlined
-
-
-def _inline(node: Any, definitions: dict[str, Any]) -> Any:
-    if isinstance(node, list):
-        return [_inline(item, definitions) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        target = copy.deepcopy(definitions[node["$ref"].rsplit("/", 1)[-1]])
-        extra = {key: value for key, value in node.items() if key != "$ref"}
-        return _inline({**target, **extra}, definitions)
-    inlined: dict[str, Any] = {}
-    for key, value in node.items():
-        if key == "properties":
-            inlined[key] = {name: _inline(sub, definitions) for name, sub in value.items()}
-        elif key not in _DROPPED_KEYS:
-            inlined[key] = _inline(value, definitions)
-    return inlined
-
-
 def openai_tools(specs: Sequence[ToolSpec] = TOOLS) -> list[dict[str, Any]]:
-    """OpenAI `tools=` entries: `{"type": "function", "function": {name, description, ...}}`."""
-    return [
-        {
-            "type": "function",
-            "function": {
-                "name": spec.name,
-                "description": spec.description,
-                "parameters": parameters(spec),
-            },
-        }
-        for spec in specs
-    ]
+    """OpenAI `tools=` entries for native tool calling (built by agent.llm.actions)."""
+    from agent.llm.actions import native_tools
+
+    return native_tools(specs)
 
 
 def json_action_schema(specs: Sequence[ToolSpec] = TOOLS) -> dict[str, Any]:
-    """Schema of one action in json mode: `{"tool": <name>, "args": {...}}`, one branch per tool.
+    """Schema of one json-mode action `{"tool": ..., "arguments": {...}}` (agent.llm.actions)."""
+    from agent.llm.actions import action_schema
 
-    The top level names the `tool` enum; `anyOf` ties each tool to its own arguments (grammar
-    converters such as llama.cpp's build the grammar from the `anyOf` branches).
-    """
-    branches = [
-        {
-            "type": "object",
-            "properties": {
-                "tool": {"type": "string", "const": spec.name},
-                "args": parameters(spec),
-            },
-            "required": ["tool", "args"],
-            "additionalProperties": False,
-        }
-        for spec in specs
-    ]
-    return {
-        "type": "object",
-        "properties": {
-            "tool": {"type": "string", "enum": [spec.name for spec in specs]},
-            "args": {"type": "object"},
-        },
-        "required": ["tool", "args"],
-        "anyOf": branches,
-    }
-
-
-def call_action(
-    workspace: Workspace, action: Any, specs: Sequence[ToolSpec] | None = None
-) -> ToolResult:
-    """Run a json-mode action `{"tool": name, "args": {...}}`; a malformed action is a result."""
-    if not isinstance(action, dict) or not isinstance(action.get("tool"), str):
-        return ToolResult(ok=False, output='expected {"tool": "<name>", "args": {...}}')
-    arguments = action.get("args", {})
-    if not isinstance(arguments, dict):
-        return ToolResult(ok=False, output=f"{action['tool']}: args must be an object")
-    return call_tool(workspace, action["tool"], arguments, specs)
+    return action_schema(specs)
 
 
 def call_tool(

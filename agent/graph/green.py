@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Any
 
 from agent.backlog.models import BacklogItem
-from agent.graph.checks import is_test_file, run_check
+from agent.graph import guard
+from agent.graph.checks import run_check
 from agent.graph.code_context import files_from_failure, guess_module, read_source
 from agent.graph.common import (
     block,
@@ -16,7 +18,6 @@ from agent.graph.common import (
     current,
     record,
     session_for,
-    sha256_file,
     update,
     workspace_for,
 )
@@ -50,12 +51,17 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
             item.item_id,
             Phase.GREEN,
             _feedback(item),
+            functools.partial(guard.check_and_restore, ws.root, item),
         )
     except BudgetExceeded as exc:
         return update(
             record(budget_block(item, Phase.GREEN, exc), Phase.GREEN, False, started), session
         )
     item = item.model_copy(update={"green_output": clip(result.output), "summary": result.summary})
+    if result.guard_tripped:
+        decision = "the model kept changing tests; fix the code by hand on the branch"
+        item = block(item, Phase.GREEN, f"guard: {result.reason}", decision)
+        return update(record(item, Phase.GREEN, False, started, output=item.green_output), session)
     if not result.passed:
         decision = "fix it by hand on the branch, or give the item a sharper description"
         item = block(item, Phase.GREEN, f"the check still fails: {result.reason}", decision)
@@ -108,38 +114,13 @@ def _feedback(item: ItemState) -> Any:
     return feedback
 
 
-def guard_violations(root: Path, item: ItemState) -> list[str]:
-    """Test files changed since RED (the RED test included): each one is a violation."""
-    problems = []
-    check = item.check
-    if check is not None and check.file and sha256_file(root / check.file) != check.file_sha256:
-        problems.append(f"the RED test file {check.file} was changed")
-    for path, digest in item.test_hashes.items():
-        if sha256_file(root / path) != digest and path != (check.file if check else None):
-            problems.append(f"test file {path} was changed or deleted")
-    problems += [f"new test file {p} appeared" for p in _new_test_files(root, item)]
-    return problems
-
-
-def _new_test_files(root: Path, item: ItemState) -> list[str]:
-    from agent.graph.code_context import tracked_python
-    from agent.proc import run
-
-    untracked = run(["git", "ls-files", "--others", "--exclude-standard"], cwd=root, timeout=60)
-    paths = set(tracked_python(root)) | set(untracked.stdout.split())
-    own = item.check.file if item.check and item.check.written_by_agent else None
-    return sorted(p for p in paths if is_test_file(p) and p not in item.test_hashes and p != own)
-
-
 def _after_green(
     ws: ItemWorkspace, ctx: RunContext, item: ItemState, backlog_item: BacklogItem
 ) -> ItemState:
-    violations = guard_violations(ws.root, item)
-    if violations:
-        decision = (
-            "review the branch: the fix touched tests; accept the new tests or reject the change"
-        )
-        return block(item, Phase.GREEN, "guard: " + "; ".join(violations), decision)
+    changed = guard.violations(ws.root, item)
+    if changed:
+        decision = "review the branch: the fix touched tests; accept the new tests or reject it"
+        return block(item, Phase.GREEN, "guard: " + guard.describe(changed), decision)
     if remove_marker(ws.root, backlog_item):
         assert item.check is not None
         passed, _output, _run = run_check(ws.root, item.check, ctx.settings.tests)

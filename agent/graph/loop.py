@@ -20,6 +20,11 @@ from tools.registry import call_tool, tool_by_name
 EDITING_TOOLS = frozenset({"write_file", "replace_text"})
 MAX_INVALID = 3
 MAX_FALSE_FINISH = 2
+MAX_STRIKES = 2
+GUARD_NOTE = (
+    "You changed test files ({}); that is not allowed, so the change was undone. "
+    "Change the code under test, never the tests."
+)
 
 # Runs the phase's check in the worktree: (passed, output for the model).
 Check = Callable[[], tuple[bool, str]]
@@ -48,6 +53,7 @@ class LoopResult:
     summary: str = ""
     output: str = ""
     edits: int = 0
+    guard_tripped: bool = False
 
 
 def edit_tools(names: Sequence[str], specs: Sequence[ToolSpec]) -> list[ToolSpec]:
@@ -65,9 +71,14 @@ def run_loop(
     item_id: str,
     phase: str,
     feedback: Callable[[bool, str], str],
+    guard: Callable[[], list[str]] | None = None,
 ) -> LoopResult:
-    """Drive the model until `check` passes; `messages` grows with the conversation."""
-    invalid = false_finish = edits = 0
+    """Drive the model until `check` passes; `messages` grows with the conversation.
+
+    `guard` (after each edit) undoes changes to test files and names them; the model is told, and
+    after MAX_STRIKES such attempts the loop ends with `guard_tripped`.
+    """
+    invalid = false_finish = edits = strikes = 0
     while True:
         step = session.next_action(messages, specs, item_id, phase, pinned={0, 1})
         if step.action is None or step.reply is None:
@@ -92,6 +103,26 @@ def run_loop(
         message = session.tool_message(action, result, item_id, phase)
         if action.tool in EDITING_TOOLS and result.ok:
             edits += 1
+            touched = guard() if guard is not None else []
+            if touched:
+                strikes += 1
+                if strikes >= MAX_STRIKES:
+                    return LoopResult(
+                        False,
+                        GUARD_NOTE.format(", ".join(touched)),
+                        "",
+                        "",
+                        edits,
+                        guard_tripped=True,
+                    )
+                messages.append(
+                    {
+                        **message,
+                        "content": f"{message['content']}\n\n"
+                        + GUARD_NOTE.format(", ".join(touched)),
+                    }
+                )
+                continue
             passed, output = check()
             if passed:
                 messages.append(message)

@@ -139,6 +139,7 @@ def _write_red_test(
                 file=path,
                 written_by_agent=True,
                 file_sha256=sha256_file(target),
+                content=content,
             )
             item = item.model_copy(update={"check": check, "red_output": clip(run.result.output)})
             return record(item, Phase.RED, True, started, detail=f"wrote {path}")

@@ -61,6 +61,8 @@ class Check(BaseModel):
     """Hash of that file when RED was established."""
     written_by_agent: bool = False
     """True when the agent wrote the RED test (a new file it must commit)."""
+    content: str | None = None
+    """The RED test file's text when the agent wrote it (to restore it if it is touched)."""
 
 
 class Blocked(BaseModel):

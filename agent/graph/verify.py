@@ -11,6 +11,7 @@ from typing import Any
 
 from agent import proc
 from agent.gitutil import temporary_checkout
+from agent.graph import guard
 from agent.graph.checks import is_test_file
 from agent.graph.common import (
     block,
@@ -23,7 +24,7 @@ from agent.graph.common import (
     workspace_for,
 )
 from agent.graph.context import RunContext
-from agent.graph.green import GREEN_TOOLS, green_messages, guard_violations
+from agent.graph.green import GREEN_TOOLS, green_messages
 from agent.graph.items import load_item
 from agent.graph.loop import edit_tools, run_loop
 from agent.graph.state import ItemState, Phase, RunState
@@ -59,8 +60,9 @@ def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
             item.item_id,
             Phase.REFACTOR,
             _regression_feedback,
+            functools.partial(guard.check_and_restore, ws.root, item),
         )
-    kept = _suite_green(ws, ctx, item)[0] and not guard_violations(ws.root, item)
+    kept = _suite_green(ws, ctx, item)[0] and not guard.violations(ws.root, item)
     if not kept:
         _restore(ws.root, snapshot)
     return update(
@@ -202,7 +204,8 @@ def ci(state: RunState, ctx: RunContext) -> dict[str, Any]:
             item = budget_block(item, Phase.CI, exc)
             return update(record(item, Phase.CI, False, started), session)
         passed, output = _suite_green(ws, ctx, item)
-    violations = guard_violations(ws.root, item)
+    changed = guard.violations(ws.root, item)
+    violations = [guard.describe(changed)] if changed else []
     if not passed or violations:
         reason = (
             "guard: " + "; ".join(violations)

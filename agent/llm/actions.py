@@ -47,28 +47,22 @@ def action_schema(specs: Sequence[ToolSpec]) -> dict[str, Any]:
     """JSON Schema of one action: `tool` from the enum, `arguments` matching that tool's model.
 
     One alternative per tool (anyOf) pins `tool` to a single-value enum next to that tool's argument
-    schema, so a grammar-constrained server can only emit arguments that belong to the named tool.
-    Each tool's `$defs` are hoisted to the root under a tool-specific prefix.
+    schema (inlined, no $defs), so a grammar-constrained server can only emit arguments that belong
+    to the named tool.
     """
-    defs: dict[str, Any] = {}
-    alternatives = []
-    for spec in specs:
-        params = _hoist_defs(spec.parameters_schema(), spec.name, defs)
-        alternatives.append(
-            {
-                "type": "object",
-                "properties": {
-                    "tool": {"type": "string", "enum": [spec.name]},
-                    "arguments": params,
-                },
-                "required": ["tool", "arguments"],
-                "additionalProperties": False,
-            }
-        )
-    schema: dict[str, Any] = {"type": "object", "anyOf": alternatives}
-    if defs:
-        schema["$defs"] = defs
-    return schema
+    alternatives = [
+        {
+            "type": "object",
+            "properties": {
+                "tool": {"type": "string", "enum": [spec.name]},
+                "arguments": spec.parameters_schema(),
+            },
+            "required": ["tool", "arguments"],
+            "additionalProperties": False,
+        }
+        for spec in specs
+    ]
+    return {"type": "object", "anyOf": alternatives}
 
 
 def json_response_format(specs: Sequence[ToolSpec]) -> dict[str, Any]:
@@ -126,24 +120,3 @@ def _errors(exc: ValidationError) -> str:
         field = ".".join(str(p) for p in err["loc"]) or "arguments"
         parts.append(f"{field}: {err['msg']}")
     return "; ".join(parts)
-
-
-def _hoist_defs(schema: dict[str, Any], prefix: str, defs: dict[str, Any]) -> dict[str, Any]:
-    local = schema.pop("$defs", {})
-    renamed = {name: f"{prefix}__{name}" for name in local}
-    for name, sub in local.items():
-        defs[renamed[name]] = _rewrite_refs(sub, renamed)
-    result: dict[str, Any] = _rewrite_refs(schema, renamed)
-    return result
-
-
-def _rewrite_refs(node: Any, renamed: dict[str, str]) -> Any:
-    if isinstance(node, dict):
-        out = {k: _rewrite_refs(v, renamed) for k, v in node.items()}
-        ref = out.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            out["$ref"] = "#/$defs/" + renamed.get(ref[len("#/$defs/") :], ref[len("#/$defs/") :])
-        return out
-    if isinstance(node, list):
-        return [_rewrite_refs(v, renamed) for v in node]
-    return node

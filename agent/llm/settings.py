@@ -50,7 +50,7 @@ class ModelSettings(BaseModel):
     """native: tool calls; json: one schema-constrained JSON action; auto: native on OpenAI only."""
     temperature: float = Field(default=0.0, ge=0, le=2)
     """Sampling temperature."""
-    timeout_s: float = Field(default=120.0, gt=0)
+    timeout_s: float = Field(default=300.0, gt=0)
     """Seconds one model call may take."""
     max_retries: int = Field(default=3, ge=0)
     """Retries of a call after 429, 5xx or a connection error (never after other 4xx)."""
