@@ -17,6 +17,7 @@ DETAIL_MAX = 2000
 LINT_LINES_MAX = 20
 QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
 SECRET_TESTS = ("B105", "B106", "B107")
+COLLECTION_FAILURE = "collection failure"  # pytest's JUnit message for a module that fails to import
 
 
 def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
@@ -37,7 +38,13 @@ def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
         for case in run.report.problems:
             message = redact(case.message or case.outcome.value)
             detail = f"{message}\n\n{_tail(redact(case.details))}".strip()
-            result.found.append(_test_item(case.node_id, case.file, message, detail))
+            if message == COLLECTION_FAILURE:
+                module = case.node_id.rsplit("::", 1)[-1]
+                path = case.file or module.replace(".", "/") + ".py"
+                text = f"test collection failed in {path}"
+                result.found.append(_test_item(f"collection:{path}", path, text, detail))
+            else:
+                result.found.append(_test_item(case.node_id, case.file, message, detail))
     if run.collection_failed:
         text = "test collection failed" if not run.result.missing else "test command not found"
         result.found.append(_test_item("collection", None, text, _tail(redact(run.result.output))))
@@ -50,7 +57,7 @@ def _tail(text: str) -> str:
 
 
 def _test_item(node: str, path: str | None, text: str, detail: str) -> Found:
-    if node in ("timeout", "collection"):
+    if node in ("timeout", "collection") or node.startswith("collection:"):
         title, criteria = text[:1].upper() + text[1:], "The full test command passes"
     else:
         title, criteria = f"Failing test {node}", f"`{node}` passes"
