@@ -17,7 +17,9 @@ DETAIL_MAX = 2000
 LINT_LINES_MAX = 20
 QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
 SECRET_TESTS = ("B105", "B106", "B107")
-COLLECTION_FAILURE = "collection failure"  # pytest's JUnit message for a module that fails to import
+COLLECTION_FAILURE = (
+    "collection failure"  # pytest's JUnit message for a module that fails to import
+)
 
 
 def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
