@@ -25,12 +25,14 @@ import resource
 import shutil
 import sys
 import tarfile
+import tempfile
 import time
 import tokenize
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TMP = Path(tempfile.gettempdir())
 sys.path.insert(0, str(ROOT))
 
 from agent import proc  # noqa: E402
@@ -41,11 +43,15 @@ NOW = "2026-11-21T00:00:00Z"
 AGENT = [sys.executable, "-m", "agent", "discover", "--sources", "comments", "--no-write"]
 
 
-def sh(args: list[str], cwd: Path, timeout: float = 900, env: dict[str, str] | None = None) -> proc.ProcResult:
+def sh(
+    args: list[str], cwd: Path, timeout: float = 900, env: dict[str, str] | None = None
+) -> proc.ProcResult:
     """Run a command; fail loudly when it fails."""
     result = proc.run(args, cwd=cwd, timeout=timeout, env=env)
     if not result.ok and result.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(args[:4])}… failed ({result.returncode}): {result.stderr[-800:]}")
+        raise SystemExit(
+            f"{' '.join(args[:4])}… failed ({result.returncode}): {result.stderr[-800:]}"
+        )
     return result
 
 
@@ -150,10 +156,13 @@ def time_leasot(repo: Path, runs: int) -> tuple[float, list[dict[str, object]]]:
 
 def time_pylint(repo: Path) -> tuple[float, list[tuple[str, int]]]:
     """pylint's fixme check on the Python files, from a throwaway venv (one run: it is slow)."""
-    venv = Path("/tmp/pylint-venv")
+    venv = TMP / "pylint-venv"
     if not (venv / "bin" / "pylint").exists():
         sh(["uv", "venv", "-q", str(venv), "--python", "3.11"], cwd=repo)
-        sh(["uv", "pip", "install", "-q", "--python", str(venv / "bin" / "python"), "pylint"], cwd=repo)
+        sh(
+            ["uv", "pip", "install", "-q", "--python", str(venv / "bin" / "python"), "pylint"],
+            cwd=repo,
+        )
     files = [p for p in sh(["git", "ls-files", "*.py", "*.pyi"], cwd=repo).stdout.split()]
     args = [str(venv / "bin" / "pylint"), "--disable=all", "--enable=fixme", "--score=n"]
     args += ["--notes=" + ",".join(TAGS), "--output-format=parseable", "--jobs=1"]
@@ -164,7 +173,9 @@ def time_pylint(repo: Path) -> tuple[float, list[tuple[str, int]]]:
         if done.returncode & 1 or done.returncode >= 32:  # pylint: bit flags; 1 fatal, 32 usage
             raise SystemExit(f"pylint failed ({done.returncode}): {done.stderr[-800:]}")
         out = done.stdout
-        hits += [(m[2], int(m[3])) for m in re.finditer(r"^(\.?/?)([^:\n]+):(\d+): \[W0511", out, re.M)]
+        hits += [
+            (m[2], int(m[3])) for m in re.finditer(r"^(\.?/?)([^:\n]+):(\d+): \[W0511", out, re.M)
+        ]
     return time.monotonic() - started, hits
 
 
@@ -200,7 +211,9 @@ def _comment_class(tok: tokenize.TokenInfo) -> str:
     return f"{'upper' if tag.isupper() else 'mixed'}-case {tag.upper()} own-line comment"
 
 
-def differences(repo: Path, ours: set[tuple[str, int]], theirs: set[tuple[str, int]]) -> dict[str, Counter[str]]:
+def differences(
+    repo: Path, ours: set[tuple[str, int]], theirs: set[tuple[str, int]]
+) -> dict[str, Counter[str]]:
     """Classify the Python lines one side reports and the other does not."""
     py = lambda s: {(p, n) for p, n in s if p.endswith((".py", ".pyi"))}  # noqa: E731
     ours, theirs = py(ours), py(theirs)
@@ -210,11 +223,16 @@ def differences(repo: Path, ours: set[tuple[str, int]], theirs: set[tuple[str, i
     }
 
 
+def figures(wall: object, cpu: object) -> str:
+    """Format wall and CPU seconds."""
+    return f"{float(wall):.3f} s wall, {float(cpu):.3f} s CPU"  # type: ignore[arg-type]
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--src", type=Path, default=Path("/tmp/bench-src"))
-    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-work"))
+    parser.add_argument("--src", type=Path, default=TMP / "bench-src")
+    parser.add_argument("--work", type=Path, default=TMP / "bench-work")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-pylint", action="store_true")
     parser.add_argument("--no-leasot", action="store_true")
@@ -223,18 +241,19 @@ def main() -> None:
     repo = make_repo(fetch(options.src, not options.no_download), options.work)
     files = sh(["git", "ls-files"], cwd=repo).stdout.split()
     size = sum((repo / f).stat().st_size for f in files if (repo / f).is_file())
-    print(f"repository: {repo} ({len(files)} files, {size / 1e6:.1f} MB); load {os.getloadavg()[0]:.1f}")
+    load = os.getloadavg()[0]
+    print(f"repository: {repo} ({len(files)} files, {size / 1e6:.1f} MB); load {load:.1f}")
     agent = time_agent(repo, options.runs)
     items = agent["items"]
     ours = {(i["source"]["path"], i["source"]["line"]) for i in items}  # type: ignore[index, union-attr]
-    print(f"agent cold   {agent['cold_s']:.3f} s wall, {agent['cold_cpu']:.3f} s CPU  {len(ours)} items")
-    print(f"agent rescan {agent['rescan_s']:.3f} s wall, {agent['rescan_cpu']:.3f} s CPU  (one file changed)")
+    print(f"agent cold   {figures(agent['cold_s'], agent['cold_cpu'])}  {len(ours)} items")
+    print(f"agent rescan {figures(agent['rescan_s'], agent['rescan_cpu'])}  (one file changed)")
     grep_s, grep_n = time_grep(repo, options.runs)
-    print(f"git grep     {grep_s:.3f} s wall, {CPU['last']:.3f} s CPU  {grep_n} lines (words anywhere)")
+    print(f"git grep     {figures(grep_s, CPU['last'])}  {grep_n} lines (words anywhere)")
     if not options.no_leasot:
         leasot_s, leasot = time_leasot(repo, options.runs)
         theirs = {(str(i["file"]), int(i["line"])) for i in leasot}  # type: ignore[call-overload]
-        print(f"leasot       {leasot_s:.3f} s wall, {CPU['last']:.3f} s CPU  {len(theirs)} items")
+        print(f"leasot       {figures(leasot_s, CPU['last'])}  {len(theirs)} items")
         for side, counts in differences(repo, ours, theirs).items():
             print(f"  vs leasot, {side}: {dict(counts.most_common())}")
     if not options.no_pylint:

@@ -83,14 +83,18 @@ def test_ruff_findings_are_grouped_per_rule_per_file(tmp_path: Path, run: Run) -
     items = discover(*run, str(repo), "--sources", "lint", "--json", "--no-write").json()
     keys = sorted((i["source"]["path"], i["source"]["tag"]) for i in items)
     assert keys == [("a.py", "F401"), ("a.py", "F841"), ("b.py", "F401")]
-    unused = next(i for i in items if i["source"]["path"] == "a.py" and i["source"]["tag"] == "F401")
+    unused = next(
+        i for i in items if i["source"]["path"] == "a.py" and i["source"]["tag"] == "F401"
+    )
     assert "(2 findings)" in unused["title"] and unused["id"].startswith("LINT-")
     assert unused["status"] == "READY"
 
 
 def test_missing_ruff_is_skipped_with_a_warning(tmp_path: Path, run: Run) -> None:
     fake = tmp_path / "fake"
-    write_files(fake, {"ruff/__init__.py": "raise ModuleNotFoundError(\"No module named 'ruff'\")\n"})
+    write_files(
+        fake, {"ruff/__init__.py": "raise ModuleNotFoundError(\"No module named 'ruff'\")\n"}
+    )
     run[1].setenv("PYTHONPATH", str(fake))
     repo = make_repo(tmp_path / "r", {"a.py": "import os  # TODO: still found\n"})
     done = discover(*run, str(repo), "--sources", "lint,comments", "--json", "--no-write")
@@ -104,8 +108,7 @@ def test_bandit_finding_and_planted_secret_never_leak(tmp_path: Path, run: Run) 
         tmp_path / "r",
         {
             "app.py": (
-                "import subprocess\n\n\n"
-                "def go(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+                "import subprocess\n\n\ndef go(cmd):\n    return subprocess.call(cmd, shell=True)\n"
             ),
             "settings.py": f'GITHUB_TOKEN = "{CANARY}"  # TODO: rotate {CANARY}\n',
         },

@@ -1,4 +1,4 @@
-"""Marker rules: real comments only, case rules, trailing comments, continuations, every language."""
+"""Marker rules: real comments only, case, trailing comments, continuations, every language."""
 
 from __future__ import annotations
 
@@ -128,15 +128,15 @@ LANGUAGES = {
     "app.ts": "/* HACK: ts block */\nlet a = '// TODO: no';\n",
     "main.go": "// TODO: go\nvar s = `// FIXME: raw string`\n",
     "lib.rs": "fn f<'a>(x: &'a str) {} // TODO: rust\nlet s = \"// BUG: no\";\n",
-    "Main.java": "/**\n * FIXME: javadoc\n *   continued\n */\nString s = \"/* TODO */\";\n",
-    "Main.kt": "val s = \"// TODO: no\" // XXX: kotlin\n",
-    "x.c": "int x; /* TODO: c */\nchar *s = \"/* FIXME: no */\";\n",
-    "x.cpp": "// BUG: cpp\nauto s = \"// TODO: no\";\n",
-    "Prog.cs": "// HACK: csharp\nvar s = \"// TODO: no\";\n",
+    "Main.java": '/**\n * FIXME: javadoc\n *   continued\n */\nString s = "/* TODO */";\n',
+    "Main.kt": 'val s = "// TODO: no" // XXX: kotlin\n',
+    "x.c": 'int x; /* TODO: c */\nchar *s = "/* FIXME: no */";\n',
+    "x.cpp": '// BUG: cpp\nauto s = "// TODO: no";\n',
+    "Prog.cs": '// HACK: csharp\nvar s = "// TODO: no";\n',
     "run.sh": "echo '# TODO: no'\necho a#TODO\n# FIXME: shell\n",
     "task.rb": "puts '# TODO: no'\n# TODO: ruby\n",
     "ci.yml": "name: 'x # TODO: no'\n# XXX: yaml\n",
-    "pyproject.toml": "[tool]\nname = \"# TODO: no\"\n# TODO: toml\n",
+    "pyproject.toml": '[tool]\nname = "# TODO: no"\n# TODO: toml\n',
     "q.sql": "SELECT '-- TODO: no'; -- FIXME: sql\n/* BUG: sql block */\n",
     "page.html": "<p>TODO: prose is not a comment</p>\n<!-- TODO: html -->\n",
     "conf.xml": "<a>FIXME: text</a><!-- FIXME: xml -->\n",

@@ -1,4 +1,4 @@
-"""`agent discover` on real repositories: stable ids, human edits kept, resolved items, bad input."""
+"""`agent discover` on real repositories: stable ids, human edits, resolved items, bad input."""
 
 from __future__ import annotations
 
@@ -121,7 +121,9 @@ def test_human_edits_survive_rediscovery(repo: Path, run: Run) -> None:
     edited = block.replace("status: NEW", "status: READY", 1).replace(
         "business_value: 2", "business_value: 8", 1
     )
-    edited = edited.replace("created_at:", "acceptance_criteria:\n      - bytes work\n    created_at:", 1)
+    edited = edited.replace(
+        "created_at:", "acceptance_criteria:\n      - bytes work\n    created_at:", 1
+    )
     (repo / "backlog.yml").write_text(text[:block_start] + edited)
     write_files(repo, {"tools.py": "\n" + MODULE})  # every line moves
     comments(run, repo)

@@ -139,19 +139,23 @@ def read_file(root: Path, entry: RepoFile, limit: int) -> tuple[bytes | None, st
     except OSError as exc:
         return None, "symlink" if exc.errno == errno.ELOOP else "unreadable"
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, "special"
-        if info.st_size > limit:
-            return None, "too large"
-        data = _read_all(fd, info.st_size)
+        data, why = _read_regular(fd, limit)
     except OSError:
         return None, "unreadable"
     finally:
         os.close(fd)
-    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+    if data is not None and b"\0" in data[:BINARY_SNIFF_BYTES]:
         return None, "binary"
-    return data, ""
+    return data, why
+
+
+def _read_regular(fd: int, limit: int) -> tuple[bytes | None, str]:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        return None, "special"
+    if info.st_size > limit:
+        return None, "too large"
+    return _read_all(fd, info.st_size), ""
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
