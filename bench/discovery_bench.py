@@ -213,14 +213,29 @@ def _comment_class(tok: tokenize.TokenInfo) -> str:
 
 def differences(
     repo: Path, ours: set[tuple[str, int]], theirs: set[tuple[str, int]]
-) -> dict[str, Counter[str]]:
-    """Classify the Python lines one side reports and the other does not."""
-    py = lambda s: {(p, n) for p, n in s if p.endswith((".py", ".pyi"))}  # noqa: E731
-    ours, theirs = py(ours), py(theirs)
-    return {
-        "only theirs": Counter(classify(repo, p, n) for p, n in sorted(theirs - ours)),
-        "only agent": Counter(classify(repo, p, n) for p, n in sorted(ours - theirs)),
-    }
+) -> dict[str, dict[str, list[str]]]:
+    """Classify the Python lines one side reports and the other does not (with examples)."""
+    classes: dict[str, dict[str, list[str]]] = {"only theirs": {}, "only agent": {}}
+    for side, lines in (("only theirs", theirs - ours), ("only agent", ours - theirs)):
+        for path, line in sorted(lines):
+            if path.endswith((".py", ".pyi")):
+                where = f"{path}:{line}"
+                classes[side].setdefault(classify(repo, path, line), []).append(where)
+    return classes
+
+
+def by_extension(lines: set[tuple[str, int]]) -> Counter[str]:
+    """Count reported lines by file extension."""
+    return Counter(Path(path).suffix or Path(path).name for path, _line in lines)
+
+
+def report(name: str, repo: Path, ours: set[tuple[str, int]], theirs: set[tuple[str, int]]) -> None:
+    """Print totals by extension and the Python difference classes, two examples each."""
+    print(f"  by extension, agent:  {dict(by_extension(ours).most_common())}")
+    print(f"  by extension, {name}: {dict(by_extension(theirs).most_common())}")
+    for side, classes in differences(repo, ours, theirs).items():
+        for what, where in sorted(classes.items(), key=lambda kv: -len(kv[1])):
+            print(f"  Python, {side} ({name}): {len(where):4d} {what}  e.g. {', '.join(where[:2])}")
 
 
 def figures(wall: object, cpu: object) -> str:
@@ -254,13 +269,11 @@ def main() -> None:
         leasot_s, leasot = time_leasot(repo, options.runs)
         theirs = {(str(i["file"]), int(i["line"])) for i in leasot}  # type: ignore[call-overload]
         print(f"leasot       {figures(leasot_s, CPU['last'])}  {len(theirs)} items")
-        for side, counts in differences(repo, ours, theirs).items():
-            print(f"  vs leasot, {side}: {dict(counts.most_common())}")
+        report("leasot", repo, ours, theirs)
     if not options.no_pylint:
         pylint_s, hits = time_pylint(repo)
         print(f"pylint fixme {pylint_s:.3f} s  {len(set(hits))} items (Python files only)")
-        for side, counts in differences(repo, ours, set(hits)).items():
-            print(f"  vs pylint, {side}: {dict(counts.most_common())}")
+        report("pylint", repo, ours, set(hits))
 
 
 if __name__ == "__main__":

@@ -128,3 +128,10 @@ def test_bandit_finding_and_planted_secret_never_leak(tmp_path: Path, run: Run) 
     as_json = discover(*run, str(repo), "--sources", "security,comments", "--json", "--no-write")
     assert CANARY not in as_json.out
     assert any("[REDACTED]" in i["title"] for i in as_json.json())
+
+
+def test_repository_without_tests_gives_no_test_items(tmp_path: Path, run: Run) -> None:
+    repo = make_repo(tmp_path / "r", {"calc.py": "X = 1\n"})
+    done = discover(*run, str(repo), "--sources", "tests", "--json", "--no-write")
+    assert done.code == 0, done.err
+    assert done.json() == []

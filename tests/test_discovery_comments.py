@@ -189,3 +189,16 @@ def test_identical_markers_are_reported_separately() -> None:
         Marker("TODO", 1, "same"),
         Marker("TODO", 3, "same"),
     ]
+
+
+def test_block_comments_need_a_tag_as_a_line_first_word() -> None:
+    source = (
+        "/* debug bugfix hacks */\nint x;\n/* see the todo */\n"
+        "/*\n * bugfix\n * TODO: real\n *   more\n */\n/* FIXME: first */ /* x */\n"
+    )
+    assert tags("a.c", source) == [("TODO", 6, "real more"), ("FIXME", 9, "first")]
+
+
+def test_unclosed_block_comment_and_string_do_not_crash() -> None:
+    assert tags("a.c", "/* TODO: never closed\n") == [("TODO", 1, "never closed")]
+    assert tags("a.js", 'const s = "open\n// TODO: after\n') == [("TODO", 2, "after")]

@@ -110,3 +110,21 @@ def test_globs() -> None:
     assert rx.match("vendor/a.py") and rx.match("x/vendor/y/z.py")
     assert rx.match("deep/app.min.js") and rx.match("docs/a.md")
     assert not rx.match("docs/sub/a.md") and not rx.match("vendors.py")
+
+
+def test_git_grep_preselection_gives_the_same_items(tmp_path: Path, run: Run) -> None:
+    files = {f"m{i}.py": f"x = {i}  # TODO: item {i}\n" for i in range(5)}
+    files |= {"n.py": "debug = 1\n", "s.c": "/* Todo: mixed with colon */\n", "t.txt": "TODO\n"}
+    repo = make_repo(tmp_path / "r", files)
+    write_files(repo, {"u.py": "# FIXME: untracked\n"})
+    plain = found(run, repo)
+    (repo / ".agent").rename(tmp_path / "old-cache")
+    (repo / ".agent.toml").write_text("[discovery]\ngrep_min_files = 0\n")
+    assert found(run, repo) == plain
+    assert "prefiltered by git grep 1" in stats_line(run, repo) or "cached" in stats_line(run, repo)
+
+
+def test_deleted_tracked_file_is_skipped(tmp_path: Path, run: Run) -> None:
+    repo = make_repo(tmp_path / "r", {"a.py": "# TODO: stays\n", "b.py": "# TODO: gone\n"})
+    (repo / "b.py").unlink()
+    assert set(found(run, repo)) == {"stays"}

@@ -201,3 +201,39 @@ def test_invalid_backlog_is_exit_2_and_left_alone(repo: Path, run: Run) -> None:
     done = discover(*run, str(repo), "--sources", "comments")
     assert done.code == 2 and "backlog.yml" in done.err
     assert (repo / "backlog.yml").read_text() == "version: 1\nitems: [\n"
+
+
+def test_backlog_source_lists_manual_items_too(repo: Path, run: Run) -> None:
+    (repo / "backlog.yml").write_text(
+        "version: 1\nitems:\n  - id: FEAT-1\n    title: Manual work\n    type: feature\n"
+        "    status: READY\n    business_value: 5\n    time_criticality: 3\n"
+        "    risk_reduction: 2\n    effort: 3\n    created_at: 2026-11-01\n"
+    )
+    done = discover(*run, str(repo), "--sources", "comments,backlog", "--json", "--no-write")
+    assert [i["id"] for i in done.json()][-1] == "FEAT-1"
+    only = discover(*run, str(repo), "--sources", "comments", "--json", "--no-write")
+    assert "FEAT-1" not in {i["id"] for i in only.json()}
+
+
+def test_score_off_the_scale_is_exit_2(repo: Path, run: Run) -> None:
+    (repo / ".agent.toml").write_text("[discovery.scores.TODO]\neffort = 4\n")
+    done = discover(*run, str(repo), "--sources", "comments")
+    assert done.code == 2
+    assert "discovery.scores.TODO.effort" in done.err and "1, 2, 3, 5, 8, 13" in done.err
+
+
+def test_bad_discovery_setting_is_exit_2(repo: Path, run: Run) -> None:
+    (repo / ".agent.toml").write_text('[discovery]\npython_tokenize = "sometimes"\n')
+    done = discover(*run, str(repo), "--sources", "comments")
+    assert done.code == 2 and ".agent.toml" in done.err and "python_tokenize" in done.err
+
+
+def test_configured_scores_and_ready_comments(repo: Path, run: Run) -> None:
+    (repo / ".agent.toml").write_text(
+        '[discovery]\ncomment_status = "READY"\ntodo_type = "feature"\n'
+        "[discovery.scores.TODO]\nbusiness_value = 8\ntime_criticality = 1\n"
+        "risk_reduction = 1\neffort = 1\n"
+    )
+    item = comments(run, repo, "--no-write")["accept bytes too"]
+    assert item["status"] == "READY" and item["type"] == "feature"
+    assert item["business_value"] == 8 and item["effort"] == 1
