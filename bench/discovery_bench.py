@@ -172,10 +172,9 @@ def time_pylint(repo: Path) -> tuple[float, list[tuple[str, int]]]:
         done = proc.run([*args, *files[chunk : chunk + 400]], cwd=repo, timeout=1800)
         if done.returncode >= 32 or done.missing:  # bit flags; 1 fatal (an unloadable file)
             raise SystemExit(f"pylint failed ({done.returncode}): {done.stderr[-800:]}")
-        out = done.stdout
-        hits += [
-            (m[2], int(m[3])) for m in re.finditer(r"^(\.?/?)([^:\n]+):(\d+): \[W0511", out, re.M)
-        ]
+        found = re.finditer(r"^(\.?/?)([^:\n]+):(\d+): \[W0511", done.stdout, re.M)
+        hits += [(m[2], int(m[3])) for m in found if (repo / m[2]).is_file()]  # not stdlib paths
+    (repo.parent / "pylint-hits.json").write_text(json.dumps(hits), encoding="utf-8")
     return time.monotonic() - started, hits
 
 

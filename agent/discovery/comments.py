@@ -1,15 +1,18 @@
 """Find TODO/FIXME/HACK/XXX/BUG markers in real comments (the rules are in docs/discovery.md).
 
-A file is read only when one compiled regex over its bytes finds a marker-shaped word at the start
-of a line or after comment punctuation. Python files are then tokenized (markers in strings and
-docstrings are never items); other files, and Python files that do not tokenize, go through the
-regex lexer of their language (languages.py).
+A file is scanned only when a tag appears in it as a word at the start of a line or after comment
+punctuation (literal search plus one compiled prefilter regex over its bytes). The regex lexer of
+its language (languages.py) then finds the comments that may hold a marker, skipping strings. For
+Python, the tokenize module decides wherever the lexer's answer could matter (see scan_bytes), so
+markers in strings and docstrings are never items; a file that does not tokenize keeps the lexer's
+answer instead of being skipped.
 """
 
 from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import re
 import tokenize
 from dataclasses import dataclass
@@ -248,7 +251,7 @@ def find_markers(lines: list[CommentLine]) -> list[Marker]:
             continue
         parts = [head.text[match.end() :].strip()]
         previous = head
-        for follower in lines[index + 1 :]:
+        for follower in itertools.islice(lines, index + 1, None):
             if not _continues(head, previous, follower):
                 break
             parts.append(DECORATION.sub("", follower.text).strip())
