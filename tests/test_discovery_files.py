@@ -128,3 +128,15 @@ def test_deleted_tracked_file_is_skipped(tmp_path: Path, run: Run) -> None:
     repo = make_repo(tmp_path / "r", {"a.py": "# TODO: stays\n", "b.py": "# TODO: gone\n"})
     (repo / "b.py").unlink()
     assert set(found(run, repo)) == {"stays"}
+
+
+def test_count_markers_reads_real_comments_and_writes_nothing(tmp_path: Path) -> None:
+    from agent.discovery.scan_comments import count_markers
+    from agent.discovery.settings import DiscoverySettings
+
+    repo = make_repo(
+        tmp_path / "r",
+        {"a.py": '# TODO: one\n# FIXME: two\nx = "# TODO: not a comment"\n', "b.c": "// BUG: c\n"},
+    )
+    assert count_markers(repo, DiscoverySettings()) == {"TODO": 1, "FIXME": 1, "BUG": 1}
+    assert not (repo / ".agent").exists()

@@ -133,3 +133,16 @@ def _item(path: str, marker: Marker, text: str, print_: str, settings: Discovery
         score_key=marker.tag,
         tags=tuple(tags),
     )
+
+
+def count_markers(root: Path, settings: DiscoverySettings) -> dict[str, int]:
+    """Count markers by tag in the real comments of repository `root` (writes nothing)."""
+    from agent.discovery.cache import CACHE_FILE
+    from agent.discovery.files import list_files
+
+    files = list_files(root, (*settings.exclude, *settings.extra_exclude))
+    result = discover_comments(root, files, settings, ScanCache(root / CACHE_FILE, {}))
+    counts: dict[str, int] = {}
+    for item in result.found:
+        counts[item.tag] = counts.get(item.tag, 0) + 1
+    return counts
