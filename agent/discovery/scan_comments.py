@@ -25,18 +25,19 @@ def discover_comments(
 ) -> SourceResult:
     """Scan `files` for markers, rereading only files whose blob id is not cached."""
     result = SourceResult("comments", stats=dict.fromkeys(("files", "read", "cached"), 0))
-    keyed = [(entry, _cache_key(entry, settings)) for entry in files.files]
-    entries = [(entry, key) for entry, key in keyed if key is not None]
-    uncached = sum(1 for entry, key in entries if not cache.has(key))
+    mode = settings.python_tokenize
+    entries = [(e, kind) for e in files.files if (kind := _cache_kind(e.path, mode)) is not None]
+    uncached = sum(1 for e, kind in entries if not cache.has(f"{e.blob}:{kind}"))
     hits = grep_candidates(root) if uncached >= settings.grep_min_files else None
-    for entry, key in entries:
+    for entry, kind in entries:
         result.stats["files"] += 1
+        key = f"{entry.blob}:{kind}"  # "None:…" for a file not hashed yet: never stored
         if hits is not None and entry.path not in hits and not cache.has(key):
             _count(result, "prefiltered by git grep")
             if entry.blob is not None:
                 cache.put(key, [])
             continue
-        markers = _markers(root, entry, settings, cache, result)
+        markers = _markers(root, entry, kind, settings, cache, result)
         if markers:
             result.found += _found(entry.path, markers, settings)
     return result
@@ -59,19 +60,14 @@ def _count(result: SourceResult, what: str) -> None:
     result.stats[what] = result.stats.get(what, 0) + 1
 
 
-def _cache_key(entry: RepoFile, settings: DiscoverySettings) -> str | None:
-    """`blob:kind`, or `?:kind` for a file whose blob id is only known once read; None: no
-    comment syntax."""
-    syntax = syntax_for(entry.path)
-    if syntax is None:
-        return None
-    return f"{entry.blob or '?'}:{_cache_kind(entry.path, settings.python_tokenize)}"
-
-
 def _markers(
-    root: Path, entry: RepoFile, settings: DiscoverySettings, cache: ScanCache, result: SourceResult
+    root: Path,
+    entry: RepoFile,
+    kind: str,
+    settings: DiscoverySettings,
+    cache: ScanCache,
+    result: SourceResult,
 ) -> list[Marker]:
-    kind = _cache_kind(entry.path, settings.python_tokenize)
     if entry.blob is not None:
         cached = cache.get(f"{entry.blob}:{kind}")
         if cached is not None:
@@ -96,11 +92,12 @@ def _markers(
     return markers
 
 
-def _cache_kind(path: str, mode: str) -> str:
+def _cache_kind(path: str, mode: str) -> str | None:
+    """The scanner a file gets (part of its cache key); None: no comment syntax, not scanned."""
     syntax = syntax_for(path)
     if syntax is PYTHON and path.endswith((".py", ".pyi", ".pyw")):
         return f"py-{mode}"
-    return syntax.name if syntax else "none"
+    return syntax.name if syntax else None
 
 
 def _found(path: str, markers: list[Marker], settings: DiscoverySettings) -> list[Found]:
