@@ -47,6 +47,10 @@ class ScanCache:
             self._new[key] = value
         return value
 
+    def has(self, key: str) -> bool:
+        """True when `key` is cached (from the last save or this run)."""
+        return key in self._old or key in self._new
+
     def put(self, key: str, value: Any) -> None:
         """Store `value` for `key`."""
         self._new[key] = value

@@ -12,36 +12,62 @@ from agent.discovery.settings import DiscoverySettings
 from agent.scanners import Finding, run_bandit, run_ruff
 from agent.secrets import find_secrets, is_env_file, redact
 from agent.settings import TestSettings
+from agent.testrun import TestRun
 
 DETAIL_MAX = 2000
 LINT_LINES_MAX = 20
 QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
 SECRET_TESTS = ("B105", "B106", "B107")
+NO_TESTS_COLLECTED = 5  # pytest's exit status when there is nothing to run
+COLLECTION_FAILURE = (
+    "collection failure"  # pytest's JUnit message for a module that fails to import
+)
 
 
 def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
     """Run the test command in a temporary checkout of HEAD; one item per failing test."""
+    from git import GitCommandError
+
     from agent.gitutil import open_repo, temporary_checkout
     from agent.testrun import run_tests
 
     result = SourceResult("tests")
-    with temporary_checkout(open_repo(root)) as tree:
-        run = run_tests(tree, settings)
+    try:
+        with temporary_checkout(open_repo(root)) as tree:
+            run = run_tests(tree, settings)
+    except GitCommandError as exc:
+        result.complete = False
+        detail = (str(exc.stderr).strip().splitlines() or ["git failed"])[-1]
+        result.warnings.append(f"tests skipped: no temporary checkout ({detail})")
+        return result
+    if run.result.returncode == NO_TESTS_COLLECTED:
+        return result
     if run.timed_out:
         result.complete = False
         text = f"test run timed out after {settings.timeout_s:g}s"
-        detail = _tail(redact(run.result.output))
-        result.found.append(_test_item("timeout", None, text, detail))
+        result.found.append(_test_item("timeout", None, text, _tail(redact(run.result.output))))
         return result
-    if run.report is not None:
-        for case in run.report.problems:
-            message = redact(case.message or case.outcome.value)
-            detail = f"{message}\n\n{_tail(redact(case.details))}".strip()
-            result.found.append(_test_item(case.node_id, case.file, message, detail))
+    result.found += _case_items(run)
     if run.collection_failed:
         text = "test collection failed" if not run.result.missing else "test command not found"
         result.found.append(_test_item("collection", None, text, _tail(redact(run.result.output))))
     return result
+
+
+def _case_items(run: TestRun) -> list[Found]:
+    """One item per failing or erroring case; a module that failed to import is one item."""
+    found = []
+    for case in run.report.problems if run.report else []:
+        message = redact(case.message or case.outcome.value)
+        detail = f"{message}\n\n{_tail(redact(case.details))}".strip()
+        if message == COLLECTION_FAILURE:
+            module = case.node_id.rsplit("::", 1)[-1]
+            path = case.file or module.replace(".", "/") + ".py"
+            text = f"test collection failed in {path}"
+            found.append(_test_item(f"collection:{path}", path, text, detail))
+        else:
+            found.append(_test_item(case.node_id, case.file, message, detail))
+    return found
 
 
 def _tail(text: str) -> str:
@@ -50,7 +76,7 @@ def _tail(text: str) -> str:
 
 
 def _test_item(node: str, path: str | None, text: str, detail: str) -> Found:
-    if node in ("timeout", "collection"):
+    if node in ("timeout", "collection") or node.startswith("collection:"):
         title, criteria = text[:1].upper() + text[1:], "The full test command passes"
     else:
         title, criteria = f"Failing test {node}", f"`{node}` passes"

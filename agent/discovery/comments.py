@@ -1,15 +1,18 @@
 """Find TODO/FIXME/HACK/XXX/BUG markers in real comments (the rules are in docs/discovery.md).
 
-A file is read only when one compiled regex over its bytes finds a marker-shaped word at the start
-of a line or after comment punctuation. Python files are then tokenized (markers in strings and
-docstrings are never items); other files, and Python files that do not tokenize, go through the
-regex lexer of their language (languages.py).
+A file is scanned only when a tag appears in it as a word at the start of a line or after comment
+punctuation (literal search plus one compiled prefilter regex over its bytes). The regex lexer of
+its language (languages.py) then finds the comments that may hold a marker, skipping strings. For
+Python, the tokenize module decides wherever the lexer's answer could matter (see scan_bytes), so
+markers in strings and docstrings are never items; a file that does not tokenize keeps the lexer's
+answer instead of being skipped.
 """
 
 from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import re
 import tokenize
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ MARKER = re.compile(
     re.IGNORECASE,
 )
 DECORATION = re.compile(r"^[\s*#/!;:\-]*")
-SCOPE = re.compile(r"(?m)^([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
+SCOPE = re.compile(r"\n([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
 MAX_TEXT = 500
 CONTINUATION_MAX = 50
 
@@ -58,7 +61,12 @@ class Marker:
 
 
 def candidate_lines(data: bytes) -> list[int]:
-    """Return the 1-based lines where a tag may be the first word of a comment (the prefilter).
+    """Return the 1-based lines where a tag may be the first word of a comment (the prefilter)."""
+    return _lines(data, candidate_offsets(data))
+
+
+def candidate_offsets(data: bytes) -> list[int]:
+    """Byte offsets of tags that may be a comment's first word, in order.
 
     The five tags are found by literal search in the lower-cased bytes (much faster than a
     case-insensitive regex); the prefilter regex then checks what precedes each hit on its line.
@@ -73,6 +81,10 @@ def candidate_lines(data: bytes) -> list[int]:
                 offsets.append(index)
             index = low.find(tag, end)
     offsets.sort()
+    return offsets
+
+
+def _lines(data: bytes, offsets: list[int]) -> list[int]:
     lines: list[int] = []
     row, cursor = 1, 0
     for offset in offsets:
@@ -106,31 +118,47 @@ def scan_bytes(path: str, data: bytes, tokenize_mode: str = "auto") -> list[Mark
     syntax = syntax_for(path)
     if syntax is None:
         return []
-    candidates = candidate_lines(data)
-    if not candidates:
+    offsets = candidate_offsets(data)
+    if not offsets:
         return []
-    text = data.decode("utf-8", "replace")
+    candidates = _lines(data, offsets)
+    text = data[: _scan_end(data, offsets[-1])].decode("utf-8", "replace")
     is_python = syntax is PYTHON and path.endswith((".py", ".pyi", ".pyw"))
     lexed = None if is_python and tokenize_mode == "always" else lexed_comments(text, syntax)
-    lines = _referee(text, candidates, lexed) if is_python else lexed or []
+    lines = _referee(data, text, candidates, lexed) if is_python else lexed or []
     markers = find_markers(lines)
     if syntax is PYTHON and markers:
         markers = with_anchors(markers, text, lines)
     return markers
 
 
+def _scan_end(data: bytes, last: int) -> int:
+    """Where scanning may stop: after the last candidate's line and its possible continuations."""
+    end = last
+    for _ in range(CONTINUATION_MAX + 1):
+        end = data.find(b"\n", end) + 1
+        if end == 0:
+            return len(data)
+    return end
+
+
 def _referee(
-    text: str, candidates: list[int], lexed: list[CommentLine] | None
+    data: bytes, text: str, candidates: list[int], lexed: list[CommentLine] | None
 ) -> list[CommentLine]:
-    """Let tokenize decide up to the last candidate the lexer left outside comments."""
+    """Let tokenize decide up to the last candidate the lexer left outside comments.
+
+    Only candidate lines with a `#` can hold a comment, so a tag the lexer placed in a docstring
+    line without one needs no second opinion.
+    """
     if lexed is None:
         unexplained = candidates
     else:
         seen = {line.line for line in lexed}
-        unexplained = [line for line in candidates if line not in seen]
+        physical = text.split("\n", candidates[-1])
+        unexplained = [n for n in candidates if n not in seen and "#" in physical[n - 1]]
     if not unexplained:
         return lexed or []
-    tokenized = python_comments(text, unexplained[-1])
+    tokenized = python_comments(data.decode("utf-8", "replace"), unexplained[-1])
     if tokenized is None:
         return lexed if lexed is not None else lexed_comments(text, PYTHON)
     if lexed is None:
@@ -223,7 +251,7 @@ def find_markers(lines: list[CommentLine]) -> list[Marker]:
             continue
         parts = [head.text[match.end() :].strip()]
         previous = head
-        for follower in lines[index + 1 :]:
+        for follower in itertools.islice(lines, index + 1, None):
             if not _continues(head, previous, follower):
                 break
             parts.append(DECORATION.sub("", follower.text).strip())
@@ -258,13 +286,17 @@ def _continues(head: CommentLine, previous: CommentLine, line: CommentLine) -> b
 
 def with_anchors(markers: list[Marker], text: str, lines: list[CommentLine]) -> list[Marker]:
     """Attach the enclosing Python def/class (dotted, e.g. `Cache.get`) to each marker."""
+    comments = {c.line: c for c in lines}
+    if all(comments[m.line].own_line and comments[m.line].column == 0 for m in markers):
+        return markers  # nothing encloses a comment at column 0
+    last = max(marker.line for marker in markers)
+    physical = text.split("\n", last)
+    end = len(text) - len(physical[-1]) if len(physical) > last else len(text)
     scopes, row, cursor = [], 1, 0
-    for match in SCOPE.finditer(text):
+    for match in SCOPE.finditer("\n" + text, 0, end + 1):  # "\n": a def on the first line
         row += text.count("\n", cursor, match.start())
         cursor = match.start()
         scopes.append((row, len(match.group(1).expandtabs()), match.group(2)))
-    physical = text.split("\n")
-    comments = {c.line: c for c in lines}
     anchored = []
     for marker in markers:
         comment = comments[marker.line]

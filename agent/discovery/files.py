@@ -7,10 +7,13 @@ is on disk. Symlinks and submodules are never followed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+import stat
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,14 +78,18 @@ def list_files(root: Path, excludes: Iterable[str]) -> FileList:
     skip = compile_globs(excludes)
     skipped: dict[str, int] = {}
     blobs: dict[str, str | None] = {}
-    for record in git_lines(root, "ls-files", "-s", "-z"):
+    staged, changed = _both(
+        lambda: git_lines(root, "ls-files", "-s", "-z"),
+        lambda: git_lines(root, "ls-files", "-z", "-m", "-o", "--exclude-standard"),
+    )
+    for record in staged:
         meta, _, path = record.partition("\t")
         mode, blob, _stage = meta.split(" ", 2)
         if mode not in REGULAR_MODES:
             _count(skipped, "symlink" if mode == "120000" else "submodule")
             continue
         blobs[path] = blob
-    for record in git_lines(root, "ls-files", "-z", "-m", "-o", "--exclude-standard"):
+    for record in changed:
         blobs[record] = None  # modified or untracked: hash the current content
     files = []
     for path in sorted(blobs):
@@ -93,35 +100,75 @@ def list_files(root: Path, excludes: Iterable[str]) -> FileList:
     return FileList(files, skipped)
 
 
+def _both(
+    first: Callable[[], list[str]], second: Callable[[], list[str]]
+) -> tuple[list[str], list[str]]:
+    """Run two git listings at once (each waits on its own process)."""
+    results: dict[int, list[str]] = {}
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            results[1] = second()
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    results[0] = first()
+    worker.join()
+    if errors:
+        raise errors[0]
+    return results[0], results[1]
+
+
 def _count(skipped: dict[str, int], why: str) -> None:
     skipped[why] = skipped.get(why, 0) + 1
 
 
 def read_file(root: Path, entry: RepoFile, limit: int) -> tuple[bytes | None, str]:
-    """Read a regular file inside the repository: (content, "") or (None, why it was skipped)."""
-    path = root / entry.path
+    """Read a regular file inside the repository: (content, "") or (None, why it was skipped).
+
+    O_NOFOLLOW refuses a symlink itself; git never lists paths below a symlinked folder, so no
+    read leaves the repository.
+    """
     try:
-        info = path.lstat()
-    except OSError:
+        fd = os.open(os.path.join(root, entry.path), _READ_FLAGS)
+    except FileNotFoundError:
         return None, "missing"
-    if not _is_regular(info.st_mode):
-        return None, "symlink" if os.path.islink(path) else "special"
-    if info.st_size > limit:
-        return None, "too large"
+    except OSError as exc:
+        return None, "symlink" if exc.errno == errno.ELOOP else "unreadable"
     try:
-        with path.open("rb") as handle:
-            data = handle.read()
+        data, why = _read_regular(fd, limit)
     except OSError:
         return None, "unreadable"
-    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+    finally:
+        os.close(fd)
+    if data is not None and b"\0" in data[:BINARY_SNIFF_BYTES]:
         return None, "binary"
-    return data, ""
+    return data, why
 
 
-def _is_regular(mode: int) -> bool:
-    import stat
+def _read_regular(fd: int, limit: int) -> tuple[bytes | None, str]:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        return None, "special"
+    if info.st_size > limit:
+        return None, "too large"
+    return _read_all(fd, info.st_size), ""
 
-    return stat.S_ISREG(mode)
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    data = os.read(fd, size + 1)
+    if len(data) <= size:
+        return data  # a short read of a regular file is its end
+    chunks = [data]
+    while chunks[-1]:
+        chunks.append(os.read(fd, 1 << 20))
+    return b"".join(chunks)
 
 
 def blob_id(data: bytes) -> str:

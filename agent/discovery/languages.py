@@ -95,6 +95,25 @@ def syntax_for(path: str) -> Syntax | None:
     return EXTENSIONS.get(suffix)
 
 
+TAG_INITIALS = "tfhxbTFHXB"
+
+
+def _block(opener: str, closer: str) -> str:
+    """A whole block comment (an unclosed one runs to the end of the file)."""
+    first, rest = re.escape(closer[0]), re.escape(closer[1:])
+    body = f"[^{first}]*+(?:{first}(?!{rest})[^{first}]*+)*+"
+    return f"{re.escape(opener)}{body}(?:{re.escape(closer)}|\\Z)"
+
+
+def _tagged_block(opener: str, closer: str) -> str:
+    """A block comment with a tag word in it (checked by a linear lookahead, then matched)."""
+    first, rest = re.escape(closer[0]), re.escape(closer[1:])
+    plain = f"[^{first}{TAG_INITIALS}]++|{first}(?!{rest})|\\B[{TAG_INITIALS}]"
+    other_word = f"(?!{TAGS})[{TAG_INITIALS}]"
+    ahead = f"(?=(?:{plain}|{other_word})*+{TAGS})"
+    return f"{re.escape(opener)}{ahead}" + _block(opener, closer)[len(re.escape(opener)) :]
+
+
 @cache
 def lexer(syntax: Syntax) -> re.Pattern[str]:
     """Compile `syntax` into a regex that skips code, strings and comments without a marker.
@@ -107,16 +126,15 @@ def lexer(syntax: Syntax) -> re.Pattern[str]:
     specials = re.escape("".join(sorted({o[0] for o in openers} | set(syntax.quotes))))
     start = r"(?<![^\s])" if syntax.word_start else ""
     line = "|".join(start + re.escape(o) for o in syntax.line)
-    blocks = "|".join(
-        re.escape(opener) + r"[\s\S]*?(?:" + re.escape(closer) + r"|\Z)"
-        for opener, closer in syntax.block
-    )
+    blocks = "|".join(_block(opener, closer) for opener, closer in syntax.block)
     units = [f"[^{specials}]++", *syntax.strings]
     hits = []
     if line:
-        units.append(f"(?:{line})[^\n]*+")
-        hits.append(f"(?P<c>(?:{line})(?=[^\n]*?(?<![A-Za-z0-9_]){TAGS})[^\n]*+)")
+        units.append(f"(?:{line})[^\\n]*+")
+        hits.append(f"(?P<c>(?:{line})(?=[^\\n]*?(?<![A-Za-z0-9_]){TAGS})[^\\n]*+)")
     if blocks:
-        hits.append(f"(?P<b>{blocks})")
+        units.append(blocks)
+        tagged = "|".join(_tagged_block(opener, closer) for opener, closer in syntax.block)
+        hits.append(f"(?P<b>{tagged})")
     units.append(f"[{specials}]")
     return re.compile(f"(?>{'|'.join(units)})*?(?:{'|'.join(hits)})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agent import proc
 from agent.discovery.cache import ScanCache
 from agent.discovery.comments import Marker, scan_bytes
 from agent.discovery.files import FileList, RepoFile, blob_id, read_file
@@ -13,6 +14,8 @@ from agent.discovery.model import Found, SourceResult
 from agent.discovery.settings import DiscoverySettings
 from agent.secrets import redact
 
+# Whole-word, any-case fixed strings: git's fastest search, a superset of the candidates.
+GREP_WORDS = ("todo", "fixme", "hack", "xxx", "bug")
 TAG_TYPES = {"BUG": "bug", "FIXME": "bug", "HACK": "refactor", "XXX": "investigation"}
 TITLE_MAX = 72
 
@@ -22,21 +25,49 @@ def discover_comments(
 ) -> SourceResult:
     """Scan `files` for markers, rereading only files whose blob id is not cached."""
     result = SourceResult("comments", stats=dict.fromkeys(("files", "read", "cached"), 0))
-    for entry in files.files:
-        syntax = syntax_for(entry.path)
-        if syntax is None:
-            continue
+    mode = settings.python_tokenize
+    entries = [(e, kind) for e in files.files if (kind := _cache_kind(e.path, mode)) is not None]
+    uncached = sum(1 for e, kind in entries if not cache.has(f"{e.blob}:{kind}"))
+    hits = grep_candidates(root) if uncached >= settings.grep_min_files else None
+    for entry, kind in entries:
         result.stats["files"] += 1
-        markers = _markers(root, entry, settings, cache, result)
+        key = f"{entry.blob}:{kind}"  # "None:…" for a file not hashed yet: never stored
+        if hits is not None and entry.path not in hits and not cache.has(key):
+            _count(result, "prefiltered by git grep")
+            if entry.blob is not None:
+                cache.put(key, [])
+            continue
+        markers = _markers(root, entry, kind, settings, cache, result)
         if markers:
             result.found += _found(entry.path, markers, settings)
     return result
 
 
+def grep_candidates(root: Path) -> set[str] | None:
+    """Files (tracked or untracked, not ignored) with a candidate line, by `git grep` (threaded);
+    None when git grep fails (then every file is read)."""
+    args = ["git", "-c", "core.quotepath=off", "grep", "-z", "-l", "-a", "-i", "-w", "-F"]
+    args += ["--untracked", *(arg for word in GREP_WORDS for arg in ("-e", word))]
+    done = proc.run(args, cwd=root, timeout=120)
+    if done.returncode == 1 and not done.stderr:
+        return set()
+    if not done.ok:
+        return None
+    return {name for name in done.stdout.split("\0") if name}
+
+
+def _count(result: SourceResult, what: str) -> None:
+    result.stats[what] = result.stats.get(what, 0) + 1
+
+
 def _markers(
-    root: Path, entry: RepoFile, settings: DiscoverySettings, cache: ScanCache, result: SourceResult
+    root: Path,
+    entry: RepoFile,
+    kind: str,
+    settings: DiscoverySettings,
+    cache: ScanCache,
+    result: SourceResult,
 ) -> list[Marker]:
-    kind = _cache_kind(entry.path, settings.python_tokenize)
     if entry.blob is not None:
         cached = cache.get(f"{entry.blob}:{kind}")
         if cached is not None:
@@ -44,7 +75,7 @@ def _markers(
             return [Marker(*row) for row in cached]
     data, why = read_file(root, entry, settings.max_file_bytes)
     if data is None:
-        result.stats[f"skipped {why}"] = result.stats.get(f"skipped {why}", 0) + 1
+        _count(result, f"skipped {why}")
         return []
     blob = entry.blob or blob_id(data)
     key = f"{blob}:{kind}"
@@ -61,11 +92,12 @@ def _markers(
     return markers
 
 
-def _cache_kind(path: str, mode: str) -> str:
+def _cache_kind(path: str, mode: str) -> str | None:
+    """The scanner a file gets (part of its cache key); None: no comment syntax, not scanned."""
     syntax = syntax_for(path)
     if syntax is PYTHON and path.endswith((".py", ".pyi", ".pyw")):
         return f"py-{mode}"
-    return syntax.name if syntax else "none"
+    return syntax.name if syntax else None
 
 
 def _found(path: str, markers: list[Marker], settings: DiscoverySettings) -> list[Found]:
@@ -98,3 +130,16 @@ def _item(path: str, marker: Marker, text: str, print_: str, settings: Discovery
         score_key=marker.tag,
         tags=tuple(tags),
     )
+
+
+def count_markers(root: Path, settings: DiscoverySettings) -> dict[str, int]:
+    """Count markers by tag in the real comments of repository `root` (writes nothing)."""
+    from agent.discovery.cache import CACHE_FILE
+    from agent.discovery.files import list_files
+
+    files = list_files(root, (*settings.exclude, *settings.extra_exclude))
+    result = discover_comments(root, files, settings, ScanCache(root / CACHE_FILE, {}))
+    counts: dict[str, int] = {}
+    for item in result.found:
+        counts[item.tag] = counts.get(item.tag, 0) + 1
+    return counts

@@ -68,6 +68,9 @@ class DiscoverySettings(Section):
     """Glob patterns (`**` spans folders) of vendored or generated files never scanned."""
     extra_exclude: tuple[str, ...] = ()
     """Further glob patterns, added to `exclude` (handy to keep the defaults)."""
+    grep_min_files: int = Field(default=200, ge=0)
+    """With at least this many files not in the cache, `git grep` (threaded) picks the files that
+    hold a candidate and only those are read; 0 always, a huge number never."""
     python_tokenize: str = "auto"
     """Python files: "always" lets the tokenize module decide every file with a candidate; "auto"
     uses the regex lexer (same string grammar) and asks tokenize only when a candidate lies outside
