@@ -31,15 +31,14 @@ from tests.test_graph_run import discovered_test_item
 def test_a_model_that_weakens_the_test_is_blocked_by_the_guard(tmp_path: Path) -> None:
     repo = demo(tmp_path)
     item_id = discovered_test_item(repo)
-    weaken = action(
-        "replace_text",
-        path="tests/test_stats.py",
-        old="    assert mean([1.0, 2.0, 3.0]) == 2.0",
-        new="    assert mean([1.0, 2.0, 3.0]) == 3.0",
-    )
+    # Edit tools cannot even name a test file; the shell tool (off by default) can change one.
+    weaken = action("run_command", argv=["sed", "-i", "s/== 2.0/== 3.0/", "tests/test_stats.py"])
     model = scripted(weaken, weaken)
+    settings = json_settings(repo)
+    tools = settings.tools.model_copy(update={"shell_enabled": True, "shell_allow": ("sed",)})
+    settings = settings.model_copy(update={"tools": tools})
 
-    state, code, _ = run_agent(repo, model, options(item_id=item_id))
+    state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
     assert result.outcome is Outcome.BLOCKED and result.phase == "green"
@@ -53,12 +52,10 @@ def test_a_model_that_weakens_the_test_is_blocked_by_the_guard(tmp_path: Path) -
     assert "== 2.0" in (repo / "tests" / "test_stats.py").read_text()  # user's copy untouched
 
 
-def test_a_reverted_test_edit_is_reported_and_the_real_fix_still_lands(tmp_path: Path) -> None:
+def test_edit_tools_cannot_name_a_test_file_and_the_real_fix_still_lands(tmp_path: Path) -> None:
     repo = demo(tmp_path)
     item_id = discovered_test_item(repo)
-    weaken = action(
-        "write_file", path="tests/conftest.py", content="collect_ignore = ['test_stats.py']\n"
-    )
+    weaken = action("write_file", path="tests/conftest.py", content="collect_ignore = ['x']\n")
     model = scripted(weaken, mean_fix())
 
     state, _code, _ = run_agent(repo, model, options(item_id=item_id))
@@ -67,6 +64,10 @@ def test_a_reverted_test_edit_is_reported_and_the_real_fix_still_lands(tmp_path:
     assert result.outcome is Outcome.RESOLVED, result.reason
     files = git(repo, "show", "--name-only", "--format=", result.branch or "").split()
     assert "tests/conftest.py" not in files and "calclib/stats.py" in files
+    schema = json.dumps(model.calls[0].request.response_format)
+    assert '"calclib/stats.py"' in schema and "tests/test_stats.py" not in schema
+    repair = model.calls[1].messages[-1]["content"]
+    assert "not a valid action" in repair and "path" in repair
 
 
 def test_budget_cap_blocks_the_item_before_any_call_crosses_it(tmp_path: Path) -> None:
@@ -100,8 +101,8 @@ def test_restricted_path_edit_is_refused_and_the_item_still_resolves(tmp_path: P
     branch = result.branch
     assert branch
     assert ".github" not in git(repo, "show", "--stat", "--format=", branch)
-    second_prompt = json.dumps(model.calls[1].messages)
-    assert "restricted" in second_prompt and ".github/workflows/" in second_prompt
+    repair = model.calls[1].messages[-1]["content"]  # refused before any file was written
+    assert "not a valid action" in repair and "calclib/stats.py" in repair
 
 
 SCRIPT = """

@@ -9,8 +9,13 @@ from typing import Any
 
 from agent.backlog.models import BacklogItem
 from agent.graph import guard
-from agent.graph.checks import run_check
-from agent.graph.code_context import files_from_failure, guess_module, read_source
+from agent.graph.checks import is_test_file, run_check
+from agent.graph.code_context import (
+    files_from_failure,
+    guess_module,
+    read_source,
+    tracked_python,
+)
 from agent.graph.common import (
     block,
     budget_block,
@@ -31,7 +36,8 @@ from agent.prompting import render
 from agent.workspace import ItemWorkspace
 from tools.registry import available_tools
 
-GREEN_TOOLS = ("read_file", "replace_text", "write_file", "run_tests")
+GREEN_TOOLS = ("read_file", "replace_text", "write_file", "run_tests", "run_command")
+MAX_EDITABLE = 60
 
 
 def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -46,7 +52,7 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
             session,
             ws,
             messages,
-            _tools(ctx),
+            _tools(ctx, editable_files(ws, item, backlog_item)),
             _checker(ws, ctx, item),
             item.item_id,
             Phase.GREEN,
@@ -72,11 +78,10 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
 
 def green_messages(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[Message]:
     """The system prompt and the task: criteria, the failing output, the files to change."""
-    paths = files_from_failure(ws.root, item.red_output)
-    module = guess_module(ws.root, backlog_item)
-    if module and module not in paths:
-        paths.append(module)
-    files = [{"path": path, "text": read_source(ws.root, path)} for path in paths[:2]]
+    files = [
+        {"path": path, "text": read_source(ws.root, path)}
+        for path in focus_files(ws, item, backlog_item)
+    ]
     assert item.check is not None
     task = render(
         "green",
@@ -90,8 +95,24 @@ def green_messages(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem
     return [{"role": "system", "content": system}, {"role": "user", "content": task}]
 
 
-def _tools(ctx: RunContext) -> list[Any]:
-    return edit_tools(GREEN_TOOLS, available_tools(ctx.settings))
+def _tools(ctx: RunContext, editable: list[str]) -> list[Any]:
+    return edit_tools(GREEN_TOOLS, available_tools(ctx.settings), editable)
+
+
+def editable_files(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[str]:
+    """Files GREEN may change: the code under test (never tests), most relevant first."""
+    shown = focus_files(ws, item, backlog_item)
+    others = [p for p in tracked_python(ws.root) if not is_test_file(p) and p not in shown]
+    return [*shown, *others][:MAX_EDITABLE]
+
+
+def focus_files(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[str]:
+    """The files the model is shown: from the failure's traceback, then the item's module."""
+    paths = files_from_failure(ws.root, item.red_output)
+    module = guess_module(ws.root, backlog_item)
+    if module and module not in paths:
+        paths.append(module)
+    return paths[:2]
 
 
 def _checker(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> Any:

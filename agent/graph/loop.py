@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal, cast
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
@@ -18,6 +19,7 @@ from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 from tools.registry import call_tool, tool_by_name
 
 EDITING_TOOLS = frozenset({"write_file", "replace_text"})
+CHANGING_TOOLS = EDITING_TOOLS | {"run_command"}  # may change files: guard and check after them
 MAX_INVALID = 3
 MAX_FALSE_FINISH = 2
 MAX_STRIKES = 2
@@ -56,10 +58,32 @@ class LoopResult:
     guard_tripped: bool = False
 
 
-def edit_tools(names: Sequence[str], specs: Sequence[ToolSpec]) -> list[ToolSpec]:
-    """The named tools from the registry plus `finish`."""
+def edit_tools(
+    names: Sequence[str], specs: Sequence[ToolSpec], editable: Sequence[str] | None = None
+) -> list[ToolSpec]:
+    """The named tools from the registry plus `finish`; edits limited to `editable` paths.
+
+    The limit is part of the argument schema (an enum), so a grammar-constrained model cannot even
+    name another file, and validation refuses it for any model.
+    """
     chosen = [spec for name in names if (spec := tool_by_name(name, specs)) is not None]
+    if editable:
+        chosen = [
+            _limit_paths(spec, editable) if spec.name in EDITING_TOOLS else spec for spec in chosen
+        ]
     return [*chosen, FINISH]
+
+
+def _limit_paths(spec: ToolSpec, paths: Sequence[str]) -> ToolSpec:
+    field = spec.args_model.model_fields["path"]
+    choice: Any = Literal[tuple(paths)]
+    limited = create_model(
+        spec.args_model.__name__,
+        __base__=spec.args_model,
+        __doc__=spec.args_model.__doc__,
+        path=(choice, Field(description=field.description or "File to change.")),
+    )
+    return ToolSpec(spec.name, cast(type[ToolArgs], limited), spec.function)
 
 
 def run_loop(
@@ -101,7 +125,7 @@ def run_loop(
             continue
         result = call_tool(workspace, action.tool, action.args.model_dump(), specs)
         message = session.tool_message(action, result, item_id, phase)
-        if action.tool in EDITING_TOOLS and result.ok:
+        if action.tool in CHANGING_TOOLS and result.ok:
             edits += 1
             touched = guard() if guard is not None else []
             if touched:
