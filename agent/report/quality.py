@@ -23,12 +23,11 @@ PROBE = "python -c 'import coverage' (in the checkout)"
 
 
 def marker_counts(root: Path) -> dict[str, int] | None:
-    """Count TODO/FIXME/HACK/XXX/BUG comment markers under `root`; None without discovery.
+    """Count TODO/FIXME/HACK/XXX/BUG markers in real comments under `root` (agent.discovery)."""
+    from agent.discovery.scan_comments import count_markers
+    from agent.settings import load_settings
 
-    Markers are counted by agent.discovery's comment scanner (real comments only); until that
-    module is installed there is no honest count and the figures are reported as not measured.
-    """
-    return None
+    return count_markers(root, load_settings(root).discovery)
 
 
 def quality_section(repo: git.Repo, base: str, tests: TestSettings, stamp: Stamp) -> Quality:
