@@ -97,6 +97,8 @@ class AgentSettings(Section):
     """Times CI or lint regressions are fed back to the model before the item is blocked."""
     clarify_rounds: int = Field(default=3, gt=0)
     """Rounds of the clarification chat before the item is blocked."""
+    green_rewrite: str = Field(default="auto", pattern="^(auto|on|off)$")
+    """GREEN first asks for the whole corrected file (small files): on, off, auto (json mode)."""
     refactor: str = Field(default="auto", pattern="^(auto|on|off)$")
     """Refactor pass: on, off, or auto (on with native tool calling, off in json mode)."""
     changelog: str = "CHANGELOG.md"

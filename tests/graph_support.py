@@ -61,9 +61,10 @@ def resume_agent(repo: Path, model: ChatModel) -> tuple[RunState, int]:
     return resume_run(repo, json_settings(repo), no_answers, lambda _m: None, model)
 
 
-def json_settings(repo: Path, **model: Any) -> Settings:
-    """The repository's settings with json action mode (what the bundled model uses)."""
-    return load_settings(repo, env={}, overrides={"model": {"action_mode": "json", **model}})
+def json_settings(repo: Path, rewrite: str = "off", **model: Any) -> Settings:
+    """Settings with json action mode (as the bundled model); scripted tests drive the tool loop."""
+    overrides = {"model": {"action_mode": "json", **model}, "agent": {"green_rewrite": rewrite}}
+    return load_settings(repo, env={}, overrides=overrides)
 
 
 def item(repo: Path, item_id: str) -> BacklogItem:

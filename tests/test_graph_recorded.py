@@ -34,7 +34,9 @@ def local_model(settings: Settings) -> OpenAIChatModel:
 
 
 def recording_settings(repo: Path) -> Settings:
-    return json_settings(repo, max_retries=0, max_completion_tokens=768, temperature=0.0)
+    return json_settings(
+        repo, rewrite="auto", max_retries=0, max_completion_tokens=768, temperature=0.0
+    )
 
 
 @pytest.mark.vcr

@@ -240,3 +240,25 @@ def test_auto_merge_never_moves_the_branch_checked_out_in_the_users_tree(tmp_pat
     assert "main is checked out" in result.reason
     assert git(repo, "rev-parse", "main") == main_before
     assert item(repo, item_id).status is Status.PR
+
+
+def test_small_files_are_first_rewritten_whole_and_a_wrong_rewrite_is_undone(
+    tmp_path: Path,
+) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    original = (repo / "calclib" / "stats.py").read_text(encoding="utf-8")
+    wrong = original.replace("(len(values) - 1)", "(len(values) + 1)")
+    fixed = original.replace("(len(values) - 1)", "len(values)")
+    model = scripted(json.dumps({"content": wrong}), json.dumps({"content": fixed}))
+
+    state, code, _ = run_agent(
+        repo, model, options(item_id=item_id), settings=json_settings(repo, rewrite="on")
+    )
+
+    [result] = state.results
+    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert git(repo, "show", f"{result.branch}:calclib/stats.py") == fixed
+    assert len(model.calls) == 2
+    assert "assert" in model.calls[1].messages[-1]["content"]  # the failure of try 1 was fed back
+    assert code == 0

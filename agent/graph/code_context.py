@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -85,3 +86,25 @@ def example_test(root: Path, module: str) -> str | None:
 def test_dir(root: Path) -> str:
     """The repository's test directory (`tests` unless only `test` exists)."""
     return "test" if (root / "test").is_dir() and not (root / "tests").is_dir() else "tests"
+
+
+def imported_modules(root: Path, test_path: str) -> list[str]:
+    """Repository modules a test file imports (`from pkg.mod import f` -> pkg/mod.py)."""
+    try:
+        tree = ast.parse((root / test_path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+    found: list[str] = []
+    for name in names:
+        base = root.joinpath(*name.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            rel = candidate.relative_to(root).as_posix()
+            if candidate.is_file() and not is_test_file(rel) and rel not in found:
+                found.append(rel)
+    return [path for path in found if not path.endswith("__init__.py")] or found

@@ -13,6 +13,7 @@ from agent.graph.checks import is_test_file, run_check
 from agent.graph.code_context import (
     files_from_failure,
     guess_module,
+    imported_modules,
     read_source,
     tracked_python,
 )
@@ -28,10 +29,12 @@ from agent.graph.common import (
 )
 from agent.graph.context import RunContext
 from agent.graph.items import load_item
-from agent.graph.loop import edit_tools, run_loop
+from agent.graph.loop import LoopResult, edit_tools, run_loop
+from agent.graph.rewrite import rewrite_attempts
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
+from agent.llm.session import ModelSession
 from agent.prompting import render
 from agent.workspace import ItemWorkspace
 from tools.registry import available_tools
@@ -48,7 +51,7 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
     session = session_for(state, ctx)
     messages = green_messages(ws, item, backlog_item)
     try:
-        result = run_loop(
+        result = _rewrite_first(session, ws, ctx, item, backlog_item) or run_loop(
             session,
             ws,
             messages,
@@ -95,6 +98,26 @@ def green_messages(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem
     return [{"role": "system", "content": system}, {"role": "user", "content": task}]
 
 
+def _rewrite_first(
+    session: ModelSession,
+    ws: ItemWorkspace,
+    ctx: RunContext,
+    item: ItemState,
+    backlog_item: BacklogItem,
+) -> LoopResult | None:
+    """Whole-file rewrite of the focus file first (json mode); None to go on with the tool loop."""
+    setting = ctx.settings.agent.green_rewrite
+    if setting == "off" or (setting == "auto" and ctx.mode != "json"):
+        return None
+    focus = focus_files(ws, item, backlog_item)
+    if not focus:
+        return None
+    passed, output = rewrite_attempts(session, ws, item, focus[0], _checker(ws, ctx, item))
+    if not passed:
+        return None
+    return LoopResult(True, "check passes", f"rewrote {focus[0]}", output, 1)
+
+
 def _tools(ctx: RunContext, editable: list[str]) -> list[Any]:
     return edit_tools(GREEN_TOOLS, available_tools(ctx.settings), editable)
 
@@ -109,9 +132,12 @@ def editable_files(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem
 def focus_files(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[str]:
     """The files the model is shown: from the failure's traceback, then the item's module."""
     paths = files_from_failure(ws.root, item.red_output)
+    test_file = item.check.file if item.check else None
+    imported = imported_modules(ws.root, test_file) if test_file else []
     module = guess_module(ws.root, backlog_item)
-    if module and module not in paths:
-        paths.append(module)
+    for path in [*imported, *([module] if module else [])]:
+        if path not in paths:
+            paths.append(path)
     return paths[:2]
 
 

@@ -1,0 +1,80 @@
+"""GREEN's first try for small files: ask for the whole corrected file (one structured turn).
+
+Measured with the 1.5B local model: exact old/new edits often fail to match, while rewriting a
+small file whole is one call (as aider's whole-file format). The file is fixed by us and is never
+a test; the check decides, and the tool loop takes over when this does not pass.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agent.graph.checks import is_test_file
+from agent.graph.code_context import read_source
+from agent.graph.common import clip
+from agent.graph.state import ItemState, Phase
+from agent.llm.protocol import Request
+from agent.llm.session import ModelSession
+from agent.prompting import render
+from agent.workspace import ItemWorkspace
+
+MAX_LINES = 150
+ATTEMPTS = 2
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"content": {"type": "string"}},
+    "required": ["content"],
+    "additionalProperties": False,
+}
+RESPONSE_FORMAT = {"type": "json_schema", "json_schema": {"name": "file", "schema": SCHEMA}}
+
+
+def rewrite_attempts(
+    session: ModelSession,
+    ws: ItemWorkspace,
+    item: ItemState,
+    path: str,
+    check: Any,
+) -> tuple[bool, str]:
+    """Ask for the corrected file up to ATTEMPTS times; (passed, last check output)."""
+    target = ws.root / path
+    if is_test_file(path) or not target.is_file():
+        return False, ""
+    original = target.read_text(encoding="utf-8")
+    if original.count("\n") > MAX_LINES or item.check is None:
+        return False, ""
+    failure, output = item.red_output, ""
+    for _attempt in range(ATTEMPTS):
+        content = _ask(session, ws, item, path, failure)
+        if not content.strip():
+            continue
+        target.write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
+        passed, output = check()
+        if passed:
+            return True, output
+        target.write_text(original, encoding="utf-8")
+        failure = clip(output, 800)
+    return False, output
+
+
+def _ask(session: ModelSession, ws: ItemWorkspace, item: ItemState, path: str, failure: str) -> str:
+    assert item.check is not None
+    prompt = render(
+        "rewrite",
+        test_id=item.check.target,
+        path=path,
+        failure=failure,
+        text=read_source(ws.root, path),
+    )
+    messages = [
+        {"role": "system", "content": render("system", repo_name=ws.repo_root.name)},
+        {"role": "user", "content": prompt},
+    ]
+    request = Request(response_format=RESPONSE_FORMAT)
+    reply = session.reply(messages, item.item_id, Phase.GREEN, request)
+    try:
+        content = json.loads(reply.content or "{}").get("content", "")
+    except (json.JSONDecodeError, AttributeError):
+        return ""
+    return content if isinstance(content, str) else ""
