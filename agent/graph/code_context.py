@@ -108,3 +108,12 @@ def imported_modules(root: Path, test_path: str) -> list[str]:
             if candidate.is_file() and not is_test_file(rel) and rel not in found:
                 found.append(rel)
     return [path for path in found if not path.endswith("__init__.py")] or found
+
+
+FENCE = re.compile(r"^\s*```[\w+-]*[ \t]*\n(?P<body>.*?)\n?```\s*$", re.S)
+
+
+def strip_fences(text: str) -> str:
+    """Remove a markdown code fence a model wrapped around a whole file."""
+    match = FENCE.match(text)
+    return match.group("body") + "\n" if match else text

@@ -13,6 +13,7 @@ from agent.graph.code_context import (
     guess_module,
     module_name,
     read_source,
+    strip_fences,
     test_dir,
     tracked_python,
 )
@@ -181,4 +182,4 @@ def _ask_for_test(
         content = json.loads(reply.content or "{}").get("content", "")
     except (json.JSONDecodeError, AttributeError):
         content = ""
-    return content if isinstance(content, str) else ""
+    return strip_fences(content) if isinstance(content, str) else ""

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from agent.graph.checks import is_test_file
-from agent.graph.code_context import read_source
+from agent.graph.code_context import read_source, strip_fences
 from agent.graph.common import clip
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Request
@@ -77,4 +77,4 @@ def _ask(session: ModelSession, ws: ItemWorkspace, item: ItemState, path: str, f
         content = json.loads(reply.content or "{}").get("content", "")
     except (json.JSONDecodeError, AttributeError):
         return ""
-    return content if isinstance(content, str) else ""
+    return strip_fences(content) if isinstance(content, str) else ""
