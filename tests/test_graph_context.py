@@ -22,7 +22,9 @@ def test_imported_modules_of_a_test_are_the_code_under_test(tmp_path: Path) -> N
             "pkg/__init__.py": "",
             "pkg/stats.py": "def mean(v): return 0\n",
             "tests/helpers.py": "",
-            "tests/test_stats.py": "import os\nfrom pkg.stats import mean\nfrom tests import helpers\n",
+            "tests/test_stats.py": (
+                "import os\nfrom pkg.stats import mean\nfrom tests import helpers\n"
+            ),
         },
     )
     assert imported_modules(repo, "tests/test_stats.py") == ["pkg/stats.py"]
