@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from agent import proc
@@ -56,13 +56,22 @@ def run_tests(root: Path, settings: TestSettings, selection: Sequence[str] = ())
     with tempfile.TemporaryDirectory(prefix="agent-junit-") as tmp:
         junit_path = Path(tmp) / "junit.xml"
         command = test_command(settings, junit_path, selection)
-        result = proc.run(command, cwd=root, timeout=settings.timeout_s)
-        report = _read_report(junit_path)
+        result = relativize(proc.run(command, cwd=root, timeout=settings.timeout_s), root)
+        report = _read_report(junit_path, root)
     return TestRun(result, report, tuple(command))
 
 
-def _read_report(path: Path) -> TestReport | None:
+def relativize(result: proc.ProcResult, root: Path) -> proc.ProcResult:
+    """Show paths inside `root` relative to it: what the model reads must not vary by checkout."""
+    prefix = f"{root.resolve()}/"
+    return replace(
+        result, stdout=result.stdout.replace(prefix, ""), stderr=result.stderr.replace(prefix, "")
+    )
+
+
+def _read_report(path: Path, root: Path) -> TestReport | None:
     try:
-        return parse_junit(path.read_text(encoding="utf-8", errors="replace"))
+        text = path.read_text(encoding="utf-8", errors="replace")
+        return parse_junit(text.replace(f"{root.resolve()}/", ""))
     except (OSError, ValueError):
         return None

@@ -61,6 +61,8 @@ def files_from_failure(root: Path, output: str, limit: int = 2) -> list[str]:
     seen: list[str] = []
     for match in TRACEBACK_PATH.finditer(output):
         path = match.group(1).removeprefix("./")
+        if Path(path).is_absolute() or ".." in Path(path).parts:
+            continue  # the standard library or site-packages, never the code to fix
         if not is_test_file(path) and (root / path).is_file() and path not in seen:
             seen.append(path)
     return seen[-limit:]
