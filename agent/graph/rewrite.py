@@ -60,9 +60,13 @@ def rewrite_attempts(
 
 def _ask(session: ModelSession, ws: ItemWorkspace, item: ItemState, path: str, failure: str) -> str:
     assert item.check is not None
+    test_path = item.check.file or item.check.target.split("::", 1)[0]
     prompt = render(
         "rewrite",
-        test_id=item.check.target,
+        title=item.title,
+        criteria=item.criteria,
+        test_path=test_path,
+        test_code=read_source(ws.root, test_path) if (ws.root / test_path).is_file() else "",
         path=path,
         failure=failure,
         text=read_source(ws.root, path),
