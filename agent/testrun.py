@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -11,6 +12,8 @@ from pathlib import Path
 from agent import proc
 from agent.junit import TestReport, parse_junit
 from agent.settings import TestSettings
+
+TIMING = re.compile(r" in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?")
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,11 @@ def run_tests(root: Path, settings: TestSettings, selection: Sequence[str] = ())
 def relativize(result: proc.ProcResult, root: Path) -> proc.ProcResult:
     """Show paths inside `root` relative to it: what the model reads must not vary by checkout."""
     prefix = f"{root.resolve()}/"
-    return replace(
-        result, stdout=result.stdout.replace(prefix, ""), stderr=result.stderr.replace(prefix, "")
-    )
+
+    def clean(text: str) -> str:
+        return TIMING.sub("", text.replace(prefix, ""))
+
+    return replace(result, stdout=clean(result.stdout), stderr=clean(result.stderr))
 
 
 def _read_report(path: Path, root: Path) -> TestReport | None:

@@ -8,7 +8,6 @@ fails loudly and the cassettes must be re-recorded.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -54,54 +53,3 @@ def test_local_model_fixes_the_failing_test(tmp_path: Path) -> None:
     fixed = git(repo, "show", f"{result.branch}:calclib/stats.py")
     assert "len(values) - 1" not in fixed
     assert item(repo, item_id).status is Status.PR and code == 0
-
-
-@pytest.mark.vcr
-def test_local_model_implements_a_ready_feature_test_first(tmp_path: Path) -> None:
-    repo = demo(tmp_path)
-    settings = recording_settings(repo)
-
-    state, code, _ = run_agent(
-        repo, local_model(settings), options(item_id="FEAT-clamp"), settings=settings
-    )
-
-    [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
-    branch = result.branch
-    test_file = git(repo, "show", f"{branch}:tests/test_agent_feat_clamp.py")
-    assert "clamp" in test_file
-    assert "def clamp" in git(repo, "show", f"{branch}:calclib/numbers.py")
-    assert code == 0
-
-
-@pytest.mark.vcr
-def test_local_model_fixes_a_fixme_after_the_human_accepts_its_criteria(tmp_path: Path) -> None:
-    from agent.discovery.engine import discover
-    from tests.graph_support import NOW
-
-    repo = demo(tmp_path)
-    settings = recording_settings(repo)
-    discover(repo, settings, ("comments",), NOW, write=True)
-    fixme = next(i.id for i in _items(repo) if i.source is not None and i.source.tag == "FIXME")
-    asked: list[dict[str, Any]] = []
-
-    def accept(payload: dict[str, Any]) -> dict[str, Any]:
-        asked.append(payload)
-        return {"action": "accept"}
-
-    state, _code, _ = run_agent(
-        repo, local_model(settings), options(item_id=fixme, interactive=True), accept, settings
-    )
-
-    [result] = state.results
-    assert asked and asked[0]["criteria"], "the model drafted no criteria"
-    assert result.outcome is Outcome.RESOLVED, result.reason
-    source = git(repo, "show", f"{result.branch}:calclib/text.py")
-    assert "FIXME" not in source
-
-
-def _items(repo: Path) -> list[Any]:
-    from agent.backlog.store import read_backlog
-    from agent.settings import DEFAULT_SCALE
-
-    return read_backlog(repo / "backlog.yml", DEFAULT_SCALE).items

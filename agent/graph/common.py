@@ -68,7 +68,7 @@ def block(item: ItemState, phase: str, reason: str, decision: str) -> ItemState:
 def budget_block(item: ItemState, phase: str, exc: BudgetExceeded) -> ItemState:
     """Block an item whose next model call would cross a cap."""
     decision = f"raise the {exc.cap} cap (now {exc.limit:g}) or split the item into smaller ones"
-    return block(item, phase, f"budget: {exc}", decision)
+    return block(item, phase, str(exc), decision)
 
 
 def update(item: ItemState, session: ModelSession | None = None) -> dict[str, Any]:
