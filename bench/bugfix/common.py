@@ -131,7 +131,8 @@ def judge_tree(root: Path, base: str, task: Task, changed: list[str]) -> Verdict
 
 
 def _detail(bad: list[str], touched: list[str], output: str) -> str:
-    parts = [f"failing: {', '.join(bad)}" if bad else "", f"tests changed: {touched}" if touched else ""]
+    parts = [f"failing: {', '.join(bad)}" if bad else ""]
+    parts.append(f"tests changed: {touched}" if touched else "")
     return "; ".join(p for p in [*parts, output[-200:]] if p)
 
 
