@@ -2,7 +2,11 @@
 
 Usage:
   .venv/bin/python bench/bugfix/run.py --agents ours,mini,aider [--tasks a,b] [--timeout 300]
-      [--server http://127.0.0.1:8976] [--work /tmp/bench/runs] [--results bench/bugfix/results]
+      [--server http://127.0.0.1:PORT] [--work /tmp/bench/runs] [--results bench/bugfix/results]
+
+Without --server it starts its own bundled llama-server (greedy, 2 threads, 8192 context) on a free
+port and stops it by pid at the end; the peers must be installed in their own venvs under
+$BENCH_PEERS (default /tmp/peers): mini/ (mini-swe-agent, mcp) and aider/ (aider-chat).
 
 Every agent talks to the server through a counting proxy (meter.py), so calls and tokens are the
 server's own usage figures, measured the same way for every agent. Results are appended as JSON
@@ -21,6 +25,7 @@ from typing import Any
 
 from common import ROOT, Task, Verdict, git, judge_branch, judge_worktree, load_tasks, make_repo
 from meter import start_meter
+from server import start_private_server
 
 from agent import proc
 
@@ -51,6 +56,7 @@ def run_ours(task: Task, repo: Path, base: str, url: str, timeout: float) -> dic
         OPENAI_API_KEY="local",
         AGENT_MODEL=MODEL,
         AGENT_MODEL__ACTION_MODE="json",
+        AGENT_MODEL__TIMEOUT_S="600",  # a call on a loaded 2-core CPU can take minutes
     )
     args = [str(ROOT / ".venv/bin/agent"), "run", str(repo), "--yes", "--sources", "tests"]
     result = proc.run([*args, "--max-items", "1"], cwd=repo, timeout=timeout, env=env)
@@ -163,17 +169,30 @@ def main() -> None:
     parser.add_argument("--agents", default="ours")
     parser.add_argument("--tasks", default="")
     parser.add_argument("--timeout", type=float, default=300)
-    parser.add_argument("--server", default="http://127.0.0.1:8976")
+    parser.add_argument("--server", default="", help="model server URL (default: start one)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench/runs"))  # noqa: S108
     parser.add_argument("--results", type=Path, default=ROOT / "bench/bugfix/results")
     opts = parser.parse_args()
-    tasks = load_tasks([t for t in opts.tasks.split(",") if t] or None)
-    server, meter = start_meter(opts.server)
+    names = [t for t in opts.tasks.split(",") if t]
+    tasks = load_tasks(names or None)
+    tasks.sort(key=lambda t: names.index(t.name) if names else 0)  # the order asked for
+    log = opts.work / "server.log"
+    pid, upstream = (0, opts.server) if opts.server else start_private_server(log)
+    try:
+        run_all(opts, tasks, upstream)
+    finally:
+        if pid:
+            proc.kill_group(pid)
+
+
+def run_all(opts: argparse.Namespace, tasks: list[Task], upstream: str) -> None:
+    """Run every chosen agent on every task (task by task), appending results."""
+    server, meter = start_meter(upstream)
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     opts.results.mkdir(parents=True, exist_ok=True)
-    for name in opts.agents.split(","):
-        out = opts.results / f"{name}.jsonl"
-        for task in tasks:
+    for task in tasks:
+        for name in opts.agents.split(","):
+            out = opts.results / f"{name}.jsonl"
             if task.name not in done(out):
                 record = attempt(name, task, opts.work / name, url, opts.timeout, meter)
                 with out.open("a", encoding="utf-8") as handle:
