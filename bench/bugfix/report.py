@@ -49,17 +49,24 @@ def totals(records: dict[str, dict[str, Any]]) -> str:
 
 
 def main() -> None:
-    """Print the per-task table and the totals table."""
+    """Print the per-task table (cells: resolved, tokens / calls / seconds) and the totals."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", type=Path, default=ROOT / "bench/bugfix/results")
     found = load(parser.parse_args().results)
     agents = [a for a in ORDER if a in found] + sorted(set(found) - set(ORDER))
     print("| task | kind | " + " | ".join(agents) + " |")
     print("| --- | --- | " + " | ".join("---" for _ in agents) + " |")
+    skipped = []
     for task in load_tasks():
+        if not any(task.name in found[a] for a in agents):
+            skipped.append(task.name)
+            continue
         cells = [cell(found[a].get(task.name)) for a in agents]
         print(f"| {task.name} | {task.category} | " + " | ".join(cells) + " |")
     print()
+    if skipped:
+        print(f"Not run by any agent ({len(skipped)}): {', '.join(skipped)}.")
+        print()
     print(
         "| agent | resolved | median tokens per resolved task | all tokens | calls | "
         "timeouts | minutes |"
