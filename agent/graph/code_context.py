@@ -53,7 +53,7 @@ def _mentions(text: str, path: str) -> int:
         return 3
     if module_name(path) in text:
         return 2
-    return 1 if re.search(rf"\b{re.escape(stem)}\b", text) else 0
+    return 1 if re.search(rf"(?<![^\W_]){re.escape(stem)}(?![^\W_])", text) else 0
 
 
 def files_from_failure(root: Path, output: str, limit: int = 2) -> list[str]:

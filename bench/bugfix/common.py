@@ -1,0 +1,165 @@
+"""The bug-fix corpus: load tasks, make a task repository, judge a result from git and pytest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from agent import proc  # noqa: E402
+from agent.junit import Outcome, parse_junit  # noqa: E402
+
+TASKS_DIR = Path(__file__).resolve().parent / "tasks"
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    "GIT_AUTHOR_DATE": "2026-11-21T09:00:00Z",
+    "GIT_COMMITTER_DATE": "2026-11-21T09:00:00Z",
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One bug-fix task: a template repository, the failing test, the hidden reference fix."""
+
+    name: str
+    category: str
+    red_test: str
+    path: Path
+
+    @property
+    def template(self) -> Path:
+        """The repository template copied into each attempt."""
+        return self.path / "repo"
+
+    @property
+    def reference(self) -> Path:
+        """The corrected modules, laid out like the repository (never shown to an agent)."""
+        return self.path / "reference"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What git and pytest say about an attempt."""
+
+    red_passes: bool
+    suite_passes: bool
+    tests_unchanged: bool
+    changed_files: tuple[str, ...]
+    detail: str
+
+    @property
+    def resolved(self) -> bool:
+        """RED test passes, the full suite passes and no test file was touched."""
+        return self.red_passes and self.suite_passes and self.tests_unchanged
+
+
+def load_tasks(names: list[str] | None = None) -> list[Task]:
+    """All tasks of the corpus (or the named ones), sorted by name."""
+    tasks = []
+    for path in sorted(p for p in TASKS_DIR.iterdir() if (p / "task.toml").is_file()):
+        if names and path.name not in names:
+            continue
+        meta = tomllib.loads((path / "task.toml").read_text(encoding="utf-8"))
+        tasks.append(Task(path.name, meta["category"], meta["red_test"], path))
+    missing = set(names or ()) - {t.name for t in tasks}
+    if missing:
+        raise SystemExit(f"unknown tasks: {', '.join(sorted(missing))}")
+    return tasks
+
+
+def git(repo: Path, *args: str) -> proc.ProcResult:
+    """Run git in `repo` with a fixed identity; raise when it fails."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | GIT_ENV
+    result = proc.run(["git", *args], cwd=repo, env=env, timeout=60)
+    if not result.ok:
+        raise RuntimeError(f"git {' '.join(args)} failed in {repo}: {result.output.strip()}")
+    return result
+
+
+def make_repo(task: Task, target: Path) -> str:
+    """Copy the task's template to `target`, commit it on main; return the commit sha."""
+    shutil.copytree(task.template, target, ignore=shutil.ignore_patterns("__pycache__"))
+    git(target, "init", "-q", "-b", "main")
+    git(target, "add", "-A")
+    git(target, "-c", "commit.gpgsign=false", "commit", "-q", "-m", f"{task.name}: first version")
+    return git(target, "rev-parse", "HEAD").stdout.strip()
+
+
+def pytest_outcomes(root: Path, timeout: float = 120) -> tuple[dict[str, Outcome], str]:
+    """Run the whole suite in `root`; return outcomes by node id and the output tail."""
+    with tempfile.TemporaryDirectory() as tmp:
+        junit = Path(tmp) / "junit.xml"
+        args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        result = proc.run([*args, f"--junitxml={junit}"], cwd=root, timeout=timeout, env=_env())
+        text = junit.read_text(encoding="utf-8") if junit.is_file() else ""
+    cases = parse_junit(text).cases if text else []
+    return {case.node_id: case.outcome for case in cases}, result.output[-1500:]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    return env | {"PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def failing(outcomes: dict[str, Outcome]) -> list[str]:
+    """Node ids that did not pass (skips count as passing)."""
+    return sorted(n for n, o in outcomes.items() if o not in (Outcome.PASSED, Outcome.SKIPPED))
+
+
+def judge_tree(root: Path, base: str, task: Task, changed: list[str]) -> Verdict:
+    """Judge a checked-out tree: run the suite, and check no test file is among `changed`."""
+    outcomes, output = pytest_outcomes(root)
+    bad = failing(outcomes)
+    touched_tests = [p for p in changed if p.startswith("tests/")]
+    return Verdict(
+        red_passes=outcomes.get(task.red_test) == Outcome.PASSED,
+        suite_passes=bool(outcomes) and not bad,
+        tests_unchanged=not touched_tests,
+        changed_files=tuple(changed),
+        detail=_detail(bad, touched_tests, output if not outcomes else ""),
+    )
+
+
+def _detail(bad: list[str], touched: list[str], output: str) -> str:
+    parts = [f"failing: {', '.join(bad)}" if bad else ""]
+    parts.append(f"tests changed: {touched}" if touched else "")
+    return "; ".join(p for p in [*parts, output[-200:]] if p)
+
+
+def judge_branch(repo: Path, base: str, branch: str, task: Task) -> Verdict:
+    """Judge the committed tree of `branch` in a throwaway worktree."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        git(repo, "worktree", "add", "-q", "--detach", str(tree), branch)
+        try:
+            changed = git(repo, "diff", "--name-only", base, branch).stdout.split()
+            return judge_tree(tree, base, task, changed)
+        finally:
+            git(repo, "worktree", "remove", "--force", str(tree))
+
+
+def judge_worktree(repo: Path, base: str, task: Task) -> Verdict:
+    """Judge the working tree of `repo` as it is (committed or not) against `base`."""
+    git(repo, "add", "-A", "--", ".", ":!.aider*")
+    changed = git(repo, "diff", "--cached", "--name-only", base).stdout.split()
+    return judge_tree(repo, base, task, changed)
+
+
+def apply_reference(task: Task, root: Path) -> list[str]:
+    """Copy the reference modules over `root`; return the paths written."""
+    written = []
+    for source in sorted(p for p in task.reference.rglob("*") if p.is_file()):
+        relative = source.relative_to(task.reference)
+        shutil.copyfile(source, root / relative)
+        written.append(relative.as_posix())
+    return written

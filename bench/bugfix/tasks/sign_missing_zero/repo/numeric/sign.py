@@ -1,0 +1,3 @@
+def sign(x):
+    """Return 1 for positive x, -1 for negative x and 0 for zero."""
+    return 1 if x > 0 else -1
