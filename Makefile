@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck pytest bench cassettes docs schema clean
+.PHONY: setup demo test lint typecheck pytest bench bench-bugfix cassettes docs schema clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,14 @@ bench: setup
 	$(BIN)/python bench/backlog_bench.py
 	$(BIN)/python bench/tools_bench.py
 	PYTHONPATH=. $(BIN)/python bench/report_dora.py 200
+
+BENCH_AGENTS ?= ours,aider,mini
+## bench-bugfix: bug-fix benchmark (ours vs aider vs mini-swe-agent) on the bundled model; docs/benchmarks.md
+bench-bugfix: setup
+	sh bench/bugfix/install_peers.sh
+	$(BIN)/python bench/bugfix/check_tasks.py
+	$(BIN)/python bench/bugfix/run.py --agents $(BENCH_AGENTS) --timeout 480
+	$(BIN)/python bench/bugfix/report.py
 
 ## schema: regenerate docs/report-schema.json from the report models
 schema: setup

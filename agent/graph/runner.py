@@ -15,6 +15,7 @@ from typing import Any
 
 from agent.errors import ExitCode, InputError
 from agent.fsutil import atomic_write_text
+from agent.gitutil import ensure_excluded, open_repo
 from agent.graph.context import RunContext, RunOptions
 from agent.graph.lazy_model import LazyModel
 from agent.graph.state import Outcome, RunState
@@ -70,6 +71,7 @@ def start_run(
 ) -> tuple[RunState, int]:
     """Run the macro loop from the start; returns the final state and the exit code."""
     run_id = new_run_id(datetime.now(UTC))
+    ensure_excluded(open_repo(repo), "/.agent/")  # before the first file lands in .agent/
     run_dir = repo / ".agent" / "runs" / run_id
     atomic_write_text(
         run_dir / "options.json", json.dumps({**asdict(options), "now": now.isoformat()})
