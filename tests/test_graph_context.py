@@ -28,3 +28,12 @@ def test_imported_modules_of_a_test_are_the_code_under_test(tmp_path: Path) -> N
         },
     )
     assert imported_modules(repo, "tests/test_stats.py") == ["pkg/stats.py"]
+
+
+def test_source_shown_to_the_model_has_secrets_redacted(tmp_path: Path) -> None:
+    from agent.graph.code_context import read_source
+
+    canary = "ghp_" + "C4n4ry" * 7
+    (tmp_path / "settings.py").write_text(f'TOKEN = "{canary}"\n', encoding="utf-8")
+    shown = read_source(tmp_path, "settings.py")
+    assert canary not in shown and "[REDACTED]" in shown

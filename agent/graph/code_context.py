@@ -9,6 +9,7 @@ from pathlib import Path
 from agent import proc
 from agent.backlog.models import BacklogItem
 from agent.graph.checks import is_test_file
+from agent.secrets import redact
 
 TRACEBACK_PATH = re.compile(r"^([\w./-]+\.py):\d+", re.MULTILINE)
 MAX_FILE_CHARS = 12_000
@@ -69,8 +70,8 @@ def files_from_failure(root: Path, output: str, limit: int = 2) -> list[str]:
 
 
 def read_source(root: Path, path: str) -> str:
-    """A file's text, cut to a size a small model can read."""
-    text = (root / path).read_text(encoding="utf-8", errors="replace")
+    """A file's text for a prompt: secrets redacted, cut to a size a small model can read."""
+    text = redact((root / path).read_text(encoding="utf-8", errors="replace"))
     return text if len(text) <= MAX_FILE_CHARS else text[:MAX_FILE_CHARS] + "\n# [file cut]\n"
 
 
