@@ -53,3 +53,22 @@ def test_local_model_fixes_the_failing_test(tmp_path: Path) -> None:
     fixed = git(repo, "show", f"{result.branch}:calclib/stats.py")
     assert "len(values) - 1" not in fixed
     assert item(repo, item_id).status is Status.PR and code == 0
+
+
+@pytest.mark.vcr
+def test_local_model_writes_an_honest_red_test_for_a_ready_feature(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    settings = recording_settings(repo)
+
+    state, code, _ = run_agent(
+        repo, local_model(settings), options(item_id="FEAT-clamp"), settings=settings
+    )
+
+    [result] = state.results
+    red_test = git(repo, "show", f"{result.branch}:tests/test_agent_feat_clamp.py")
+    assert "from calclib.numbers import clamp" in red_test
+    # Recorded outcome: RED is honest (fails on the missing name), but the 1.5B model does not get
+    # GREEN within the step cap; the item is escalated and no call is made past the cap.
+    assert (result.outcome, result.phase, code) == (Outcome.BLOCKED, "green", 1), result.reason
+    assert result.reason.startswith("budget: steps in phase green cap 12")
+    assert result.calls == 13 and item(repo, "FEAT-clamp").status is Status.BLOCKED
