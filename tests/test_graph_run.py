@@ -73,6 +73,9 @@ def test_failing_test_item_is_fixed_on_its_branch_and_user_tree_untouched(tmp_pa
     assert item(repo, item_id).status is Status.PR
     assert f"branch:{branch}" in item(repo, item_id).links
     assert git(repo, "worktree", "list").count("\n") == 1  # the item's worktree is gone
+    from agent.runs import read_evidence
+
+    assert read_evidence(repo / ".agent" / "evidence", item_id) is not None  # reports can read it
     evidence = json.loads((repo / ".agent" / "evidence" / f"{item_id}.json").read_text())
     assert "assert 3.0 == 2.0" in evidence["red_output"]
     assert [p["phase"] for p in evidence["phases"]] == [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -145,26 +144,49 @@ def _head_if_committed(ws: ItemWorkspace, item_id: str) -> str | None:
 
 
 def write_evidence(ctx: RunContext, state: RunState, item: ItemState) -> Path:
-    """Write .agent/evidence/<id>.json: every phase record, hashes, commit, spend."""
+    """Write .agent/evidence/<id>.json in the agent.runs.Evidence schema that reports read."""
+    from agent.runs import DiffStat, Evidence, PhaseEvidence
+
+    check = item.check
+    held = item.blocked is None and check is not None
+    evidence = Evidence(
+        item_id=item.item_id,
+        run_id=state.run_id,
+        phases=[
+            PhaseEvidence(
+                phase=r.phase,
+                started_at=_utc(r.ended_at - r.seconds),
+                ended_at=_utc(r.ended_at),
+                ok=r.ok,
+                output="\n".join(part for part in (r.detail, r.output) if part),
+            )
+            for r in item.records
+        ],
+        red_output=item.red_output,
+        green_output=item.green_output,
+        test_file=check.file if check else None,
+        test_hash_before=check.file_sha256 if check else None,
+        test_hash_after=check.file_sha256 if held and check else None,
+        commits=[item.commit] if item.commit else [],
+        diff=DiffStat(**_diffstat(item.diffstat)),
+    )
     path = ctx.repo / ".agent" / "evidence" / f"{item.item_id}.json"
-    tally = state.ledger.items.get(item.item_id)
-    payload = {
-        "item": item.item_id,
-        "run": state.run_id,
-        "branch": item.branch,
-        "commit": item.commit,
-        "check": item.check.model_dump() if item.check else None,
-        "red_output": item.red_output,
-        "green_output": item.green_output,
-        "baseline_failures": item.baseline_failures,
-        "diffstat": item.diffstat,
-        "changed_files": item.changed_files,
-        "phases": [r.model_dump() for r in item.records],
-        "blocked": item.blocked.model_dump() if item.blocked else None,
-        "spend": tally.model_dump() if tally else None,
-    }
-    atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
+    atomic_write_text(path, evidence.model_dump_json(indent=2) + "\n")
     return path
+
+
+def _utc(seconds: float) -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _diffstat(text: str) -> dict[str, int]:
+    """`2 files changed, 10 insertions(+), 1 deletion(-)` -> counts."""
+    counts = {"files": 0, "insertions": 0, "deletions": 0}
+    for number, word in re.findall(r"(\d+) (file|insertion|deletion)", text):
+        counts["files" if word == "file" else word + "s"] = int(number)
+    return counts
 
 
 def write_pr(ctx: RunContext, state: RunState, item: ItemState) -> Path:
