@@ -12,12 +12,15 @@ def parse_now(value: str | None) -> datetime:
     """Parse `--now` (ISO 8601; naive means UTC), defaulting to the current time."""
     if value is None:
         return datetime.now(UTC)
+    return parse_time("--now", value, "an ISO 8601 time", "2026-11-21T00:00:00Z")
+
+
+def parse_time(option: str, value: str, what: str, example: str) -> datetime:
+    """Parse an ISO 8601 option value (naive means UTC), or fail naming the option."""
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(
-            f"--now: {value!r} is not an ISO 8601 time (expected e.g. 2026-11-21T00:00:00Z)"
-        ) from None
+        raise InputError(f"{option}: {value!r} is not {what} (expected e.g. {example})") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import typer
 
-from agent.commands.common import parse_now, resolve_repo
+from agent.commands.common import parse_now, parse_time, resolve_repo
 from agent.errors import InputError
 from agent.fsutil import atomic_write_text
 from agent.report.build import Request, build_report, relative, report_stem
@@ -72,10 +72,4 @@ def parse_since(value: str | None) -> datetime | None:
     """Parse `--since` (an ISO 8601 date or time; naive means UTC)."""
     if value is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(
-            f"--since: {value!r} is not an ISO 8601 date or time (expected e.g. 2026-11-01)"
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parse_time("--since", value, "an ISO 8601 date or time", "2026-11-01")
