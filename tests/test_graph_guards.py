@@ -73,8 +73,8 @@ def test_edit_tools_cannot_name_a_test_file_and_the_real_fix_still_lands(tmp_pat
 def test_budget_cap_blocks_the_item_before_any_call_crosses_it(tmp_path: Path) -> None:
     repo = demo(tmp_path)
     item_id = discovered_test_item(repo)
-    wander = action("read_file", path="calclib/stats.py")
-    model = scripted(*[wander] * 10)
+    wander = [action("read_file", path="calclib/stats.py", start=line) for line in range(1, 11)]
+    model = scripted(*wander)  # never the same action twice, so only the cap stops it
     settings = json_settings(repo, max_tokens_per_item=3000, max_completion_tokens=256)
 
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)

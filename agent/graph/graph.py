@@ -14,7 +14,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
-from agent.graph import clarify, deliver, green, macro, red, verify
+from agent.graph import ci, clarify, deliver, green, macro, red, verify
 from agent.graph.common import announce
 from agent.graph.context import RunContext
 from agent.graph.state import RunState
@@ -26,7 +26,7 @@ MICRO = (
     ("refactor", verify.refactor),
     ("security", verify.security),
     ("docs", deliver.docs),
-    ("ci", verify.ci),
+    ("ci", ci.ci),
     ("commit", deliver.commit),
 )
 

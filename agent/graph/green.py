@@ -30,6 +30,7 @@ from agent.graph.common import (
 from agent.graph.context import RunContext
 from agent.graph.items import load_item
 from agent.graph.loop import LoopResult, edit_tools, run_loop
+from agent.graph.narrow import Adjust, called_names, narrowing
 from agent.graph.rewrite import rewrite_attempts
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
@@ -61,6 +62,7 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
             Phase.GREEN,
             _feedback(item),
             functools.partial(guard.check_and_restore, ws.root, item),
+            narrowing_for(ws, item),
         )
     except BudgetExceeded as exc:
         return update(
@@ -139,6 +141,14 @@ def focus_files(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -
         if path not in paths:
             paths.append(path)
     return paths[:2]
+
+
+def narrowing_for(ws: ItemWorkspace, item: ItemState) -> Adjust | None:
+    """Resolve ambiguous edits to the functions the RED test calls (pytest checks only)."""
+    check = item.check
+    if check is None or check.kind != "pytest" or not check.file:
+        return None
+    return narrowing(ws.root, called_names(ws.root, check.file, check.target))
 
 
 def _checker(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> Any:

@@ -1,18 +1,22 @@
 """The model's edit loop: one action per turn, tools run in the worktree, the check re-run.
 
 The loop ends when the check passes (observed by us, never taken from the model's word), when the
-model gives up (`finish` while the check still fails, twice), or when a cap stops the next call
-(BudgetExceeded propagates to the node, which blocks the item with reason "budget").
+model gives up (`finish` while the check still fails, twice), when it repeats an action that already
+failed (at temperature 0 a small model otherwise repeats it verbatim until the step cap), or when a
+cap stops the next call (BudgetExceeded propagates to the node, which blocks the item with reason
+"budget").
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from pydantic import Field, create_model
 
+from agent.llm.actions import Action
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
 from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
@@ -23,6 +27,12 @@ CHANGING_TOOLS = EDITING_TOOLS | {"run_command"}  # may change files: guard and 
 MAX_INVALID = 3
 MAX_FALSE_FINISH = 2
 MAX_STRIKES = 2
+MAX_REPEATS = 2
+REPEAT_NOTE = (
+    "You already tried exactly this action and it did not help (result: {}). It was not run "
+    "again. Do something different: read the file again and copy the lines exactly, or change "
+    "another line."
+)
 GUARD_NOTE = (
     "You changed test files ({}); that is not allowed, so the change was undone. "
     "Change the code under test, never the tests."
@@ -96,63 +106,121 @@ def run_loop(
     phase: str,
     feedback: Callable[[bool, str], str],
     guard: Callable[[], list[str]] | None = None,
+    adjust: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None,
 ) -> LoopResult:
     """Drive the model until `check` passes; `messages` grows with the conversation.
 
     `guard` (after each edit) undoes changes to test files and names them; the model is told, and
-    after MAX_STRIKES such attempts the loop ends with `guard_tripped`.
+    after MAX_STRIKES such attempts the loop ends with `guard_tripped`. `adjust` may rewrite an
+    action's arguments before it runs (see agent.graph.narrow). An action identical to one that
+    already failed since the last edit is not run again; after MAX_REPEATS the loop ends.
     """
-    invalid = false_finish = edits = strikes = 0
-    while True:
-        step = session.next_action(messages, specs, item_id, phase, pinned={0, 1})
-        if step.action is None or step.reply is None:
-            invalid += 1
-            if invalid >= MAX_INVALID:
-                return LoopResult(False, f"no valid action from the model ({step.error})")
-            continue
-        messages.append(step.reply)
-        action = step.action
-        if action.tool == "finish":
-            passed, output = check()
-            if passed:
-                return LoopResult(True, "check passes", _summary(action.args), output, edits)
-            false_finish += 1
-            if false_finish >= MAX_FALSE_FINISH:
-                return LoopResult(
-                    False, "the model stopped while the check still fails", "", output
-                )
-            messages.append(_user(feedback(False, output)))
-            continue
-        result = call_tool(workspace, action.tool, action.args.model_dump(), specs)
-        message = session.tool_message(action, result, item_id, phase)
-        if action.tool in CHANGING_TOOLS and result.ok:
-            edits += 1
-            touched = guard() if guard is not None else []
-            if touched:
-                strikes += 1
-                if strikes >= MAX_STRIKES:
-                    return LoopResult(
-                        False,
-                        GUARD_NOTE.format(", ".join(touched)),
-                        "",
-                        "",
-                        edits,
-                        guard_tripped=True,
-                    )
-                messages.append(
-                    {
-                        **message,
-                        "content": f"{message['content']}\n\n"
-                        + GUARD_NOTE.format(", ".join(touched)),
-                    }
-                )
+    loop = _Loop(session, workspace, messages, specs, check, item_id, phase, feedback, guard)
+    loop.adjust = adjust
+    return loop.run()
+
+
+@dataclass
+class _Loop:
+    session: ModelSession
+    workspace: Workspace
+    messages: list[Message]
+    specs: Sequence[ToolSpec]
+    check: Check
+    item_id: str
+    phase: str
+    feedback: Callable[[bool, str], str]
+    guard: Callable[[], list[str]] | None
+    adjust: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+    invalid: int = 0
+    false_finish: int = 0
+    edits: int = 0
+    strikes: int = 0
+    repeats: int = 0
+    tried: dict[str, str] = field(default_factory=dict)
+    """Action key -> short result, since the last successful edit."""
+
+    def run(self) -> LoopResult:
+        while True:
+            step = self.session.next_action(
+                self.messages, self.specs, self.item_id, self.phase, pinned={0, 1}
+            )
+            if step.action is None or step.reply is None:
+                self.invalid += 1
+                if self.invalid >= MAX_INVALID:
+                    return LoopResult(False, f"no valid action from the model ({step.error})")
                 continue
-            passed, output = check()
-            if passed:
-                messages.append(message)
-                return LoopResult(True, "check passes", "", output, edits)
-            message = {**message, "content": f"{message['content']}\n\n{feedback(False, output)}"}
-        messages.append(message)
+            self.messages.append(step.reply)
+            if step.action.tool == "finish":
+                ended = self._finish(step.action)
+            else:
+                ended = self._act(step.action)
+            if ended is not None:
+                return ended
+
+    def _finish(self, action: Action) -> LoopResult | None:
+        passed, output = self.check()
+        if passed:
+            return LoopResult(True, "check passes", _summary(action.args), output, self.edits)
+        self.false_finish += 1
+        if self.false_finish >= MAX_FALSE_FINISH:
+            return LoopResult(False, "the model stopped while the check still fails", "", output)
+        self.messages.append(_user(self.feedback(False, output)))
+        return None
+
+    def _act(self, action: Action) -> LoopResult | None:
+        key = _key(action.tool, action.args)
+        if key in self.tried:
+            return self._repeated(action, key)
+        arguments = action.args.model_dump()
+        if self.adjust is not None:
+            arguments = self.adjust(action.tool, arguments)
+        result = call_tool(self.workspace, action.tool, arguments, self.specs)
+        message = self.session.tool_message(action, result, self.item_id, self.phase)
+        if action.tool in CHANGING_TOOLS and result.ok:
+            return self._changed(key, result, message)
+        self.tried[key] = _short(result.output)
+        self.messages.append(message)
+        return None
+
+    def _repeated(self, action: Action, key: str) -> LoopResult | None:
+        self.repeats += 1
+        if self.repeats >= MAX_REPEATS:
+            reason = f"the model repeated an action that had failed ({action.tool})"
+            return LoopResult(False, reason, "", self.tried[key], self.edits)
+        self.messages.append(_user(REPEAT_NOTE.format(self.tried[key])))
+        return None
+
+    def _changed(self, key: str, result: ToolResult, message: Message) -> LoopResult | None:
+        self.edits += 1
+        touched = self.guard() if self.guard is not None else []
+        self.tried = {} if touched else {key: _short(result.output)}  # a strike counts alone
+        if touched:
+            return self._strike(touched, message)
+        passed, output = self.check()
+        if passed:
+            self.messages.append(message)
+            return LoopResult(True, "check passes", "", output, self.edits)
+        content = f"{message['content']}\n\n{self.feedback(False, output)}"
+        self.messages.append({**message, "content": content})
+        return None
+
+    def _strike(self, touched: list[str], message: Message) -> LoopResult | None:
+        self.strikes += 1
+        note = GUARD_NOTE.format(", ".join(touched))
+        if self.strikes >= MAX_STRIKES:
+            return LoopResult(False, note, "", "", self.edits, guard_tripped=True)
+        self.messages.append({**message, "content": f"{message['content']}\n\n{note}"})
+        return None
+
+
+def _key(tool: str, args: ToolArgs) -> str:
+    return tool + json.dumps(args.model_dump(mode="json"), sort_keys=True)
+
+
+def _short(output: str) -> str:
+    first = output.strip().splitlines()[0] if output.strip() else "no output"
+    return first[:200]
 
 
 def _summary(args: ToolArgs) -> str:

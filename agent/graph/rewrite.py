@@ -7,6 +7,7 @@ a test; the check decides, and the tool loop takes over when this does not pass.
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import Any
 
@@ -47,7 +48,9 @@ def rewrite_attempts(
     failure, output = item.red_output, ""
     for _attempt in range(ATTEMPTS):
         content = _ask(session, ws, item, path, failure)
-        if not content.strip():
+        problem = shape_problem(path, original, content)
+        if problem:
+            failure = f"Your reply was not used: {problem}. Reply with the whole of {path}."
             continue
         target.write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
         passed, output = check()
@@ -56,6 +59,35 @@ def rewrite_attempts(
         target.write_text(original, encoding="utf-8")
         failure = clip(output, 800)
     return False, output
+
+
+def shape_problem(path: str, original: str, content: str) -> str | None:
+    """Why `content` cannot be a version of the module `original`, or None when it can.
+
+    Measured: the 1.5B model sometimes answers with the test file, or drops the other functions of
+    a module (as aider's whole-file edits did); both are refused before any test runs.
+    """
+    if not content.strip():
+        return "it was empty"
+    if not path.endswith(".py"):
+        return None
+    try:
+        tree = ast.parse(content)
+    except SyntaxError as exc:
+        return f"it is not valid Python (line {exc.lineno}: {exc.msg})"
+    try:
+        before = _top_names(ast.parse(original))
+    except SyntaxError:
+        return None  # nothing to compare with (syntax newer than this Python, say)
+    missing = sorted(before - _top_names(tree))
+    if missing:
+        return f"it lacks {', '.join(missing)}, which {path} defines"
+    return None
+
+
+def _top_names(tree: ast.Module) -> set[str]:
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return {node.name for node in tree.body if isinstance(node, kinds)}
 
 
 def _ask(session: ModelSession, ws: ItemWorkspace, item: ItemState, path: str, failure: str) -> str:

@@ -1,4 +1,4 @@
-"""REFACTOR, SECURITY and CI: keep the fix only if all stays green and nothing new is found."""
+"""REFACTOR and SECURITY: keep the fix only if all stays green and nothing new is found."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from agent.graph import guard
 from agent.graph.checks import is_test_file
 from agent.graph.common import (
     block,
-    budget_block,
     clip,
     current,
     record,
@@ -24,7 +23,7 @@ from agent.graph.common import (
     workspace_for,
 )
 from agent.graph.context import RunContext
-from agent.graph.green import GREEN_TOOLS, green_messages
+from agent.graph.green import green_messages
 from agent.graph.items import load_item
 from agent.graph.loop import edit_tools, run_loop
 from agent.graph.state import ItemState, Phase, RunState
@@ -48,7 +47,7 @@ def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
     session = session_for(state, ctx)
     messages = [
         *green_messages(ws, item, load_item(ctx, item.item_id))[:1],
-        {"role": "user", "content": render("refactor", diff=clip(_diff(ws), 1500))},
+        {"role": "user", "content": render("refactor", diff=clip(branch_diff(ws), 1500))},
     ]
     with contextlib.suppress(BudgetExceeded):  # optional pass: a cap only ends it
         run_loop(
@@ -56,13 +55,13 @@ def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
             ws,
             messages,
             edit_tools(("read_file", "replace_text"), available_tools()),
-            functools.partial(_suite_green, ws, ctx, item),
+            functools.partial(suite_green, ws, ctx, item),
             item.item_id,
             Phase.REFACTOR,
-            _regression_feedback,
+            regression_feedback,
             functools.partial(guard.check_and_restore, ws.root, item),
         )
-    kept = _suite_green(ws, ctx, item)[0] and not guard.violations(ws.root, item)
+    kept = suite_green(ws, ctx, item)[0] and not guard.violations(ws.root, item)
     if not kept:
         _restore(ws.root, snapshot)
     return update(
@@ -70,8 +69,9 @@ def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
     )
 
 
-def _regression_feedback(_passed: bool, output: str) -> str:
-    return render("regression", failure=output)
+def regression_feedback(_passed: bool, output: str) -> str:
+    """What the model reads after a change that still leaves the suite red."""
+    return render("regression", failure=output, diff="", files=[])
 
 
 def _refactor_enabled(ctx: RunContext) -> bool:
@@ -90,12 +90,12 @@ def _restore(root: Path, snapshot: str) -> None:
         proc.run(["git", "stash", "apply", "--quiet", snapshot], cwd=root, timeout=60)
 
 
-def _diff(ws: ItemWorkspace) -> str:
+def branch_diff(ws: ItemWorkspace) -> str:
     proc.run(["git", "add", "-N", "."], cwd=ws.root, timeout=60)
     return proc.run(["git", "diff", ws.base_sha, "--", "."], cwd=ws.root, timeout=60).stdout
 
 
-def _suite_green(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> tuple[bool, str]:
+def suite_green(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> tuple[bool, str]:
     """Whole suite: no failure beyond those that failed before the item started."""
     from tools.tests import summarize
 
@@ -135,7 +135,7 @@ def _scope_problems(ws: ItemWorkspace, changed: list[str]) -> list[str]:
 def _secret_problems(ws: ItemWorkspace) -> list[str]:
     added = "\n".join(
         line[1:]
-        for line in _diff(ws).splitlines()
+        for line in branch_diff(ws).splitlines()
         if line.startswith("+") and not line.startswith("+++")
     )
     return [f"a {hit.kind} was added" for hit in find_secrets(added)]
@@ -173,49 +173,3 @@ def _findings(root: Path, paths: list[str]) -> list[Finding]:
 
 def _key(finding: Finding) -> tuple[str, str, str]:
     return (finding.path, finding.code, finding.message)
-
-
-def ci(state: RunState, ctx: RunContext) -> dict[str, Any]:
-    """The full suite in the worktree; regressions go back to the model, at most N times."""
-    started, item = time.monotonic(), current(state)
-    ws = workspace_for(state, ctx)
-    passed, output = _suite_green(ws, ctx, item)
-    rounds = 0
-    session = None
-    while not passed and rounds < ctx.settings.agent.regression_rounds:
-        rounds += 1
-        session = session or session_for(state, ctx)
-        messages = [
-            *green_messages(ws, item, load_item(ctx, item.item_id))[:1],
-            {"role": "user", "content": render("regression", failure=clip(output))},
-        ]
-        try:
-            run_loop(
-                session,
-                ws,
-                messages,
-                edit_tools(GREEN_TOOLS, available_tools(ctx.settings)),
-                functools.partial(_suite_green, ws, ctx, item),
-                item.item_id,
-                f"{Phase.CI}-{rounds}",
-                _regression_feedback,
-            )
-        except BudgetExceeded as exc:
-            item = budget_block(item, Phase.CI, exc)
-            return update(record(item, Phase.CI, False, started), session)
-        passed, output = _suite_green(ws, ctx, item)
-    changed = guard.violations(ws.root, item)
-    violations = [guard.describe(changed)] if changed else []
-    if not passed or violations:
-        reason = (
-            "guard: " + "; ".join(violations)
-            if violations
-            else f"regressions remain:\n{clip(output, 600)}"
-        )
-        item = block(
-            item, Phase.CI, reason, "fix the regressions on the branch by hand, or drop it"
-        )
-    item = item.model_copy(update={"regression_rounds": rounds})
-    return update(
-        record(item, Phase.CI, item.blocked is None, started, output=clip(output, 400)), session
-    )

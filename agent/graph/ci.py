@@ -1,0 +1,102 @@
+"""CI: the full suite in the worktree; regressions go back to the model with the code and the diff.
+
+Measured with the 1.5B local model: a regression prompt holding only the failing output made it
+edit the test (the only code it could see); it now sees the branch's diff and the changed modules,
+its edits are limited to non-test files, and the guard undoes test edits as in GREEN.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any
+
+from agent.graph import guard
+from agent.graph.checks import is_test_file
+from agent.graph.code_context import read_source
+from agent.graph.common import (
+    block,
+    budget_block,
+    clip,
+    current,
+    record,
+    session_for,
+    update,
+    workspace_for,
+)
+from agent.graph.context import RunContext
+from agent.graph.green import GREEN_TOOLS, editable_files
+from agent.graph.items import load_item
+from agent.graph.loop import edit_tools, run_loop
+from agent.graph.state import ItemState, Phase, RunState
+from agent.graph.verify import branch_diff, regression_feedback, suite_green
+from agent.llm.budget import BudgetExceeded
+from agent.llm.protocol import Message
+from agent.prompting import render
+from agent.workspace import ItemWorkspace
+from tools.registry import available_tools
+
+MAX_FILES = 2
+
+
+def ci(state: RunState, ctx: RunContext) -> dict[str, Any]:
+    """The full suite in the worktree; regressions go back to the model, at most N times."""
+    started, item = time.monotonic(), current(state)
+    ws = workspace_for(state, ctx)
+    passed, output = suite_green(ws, ctx, item)
+    rounds = 0
+    session = None
+    while not passed and rounds < ctx.settings.agent.regression_rounds:
+        rounds += 1
+        session = session or session_for(state, ctx)
+        editable = editable_files(ws, item, load_item(ctx, item.item_id))
+        try:
+            run_loop(
+                session,
+                ws,
+                regression_messages(ws, output),
+                edit_tools(GREEN_TOOLS, available_tools(ctx.settings), editable),
+                functools.partial(suite_green, ws, ctx, item),
+                item.item_id,
+                f"{Phase.CI}-{rounds}",
+                regression_feedback,
+                functools.partial(guard.check_and_restore, ws.root, item),
+            )
+        except BudgetExceeded as exc:
+            item = budget_block(item, Phase.CI, exc)
+            return update(record(item, Phase.CI, False, started), session)
+        passed, output = suite_green(ws, ctx, item)
+    item = _verdict(ws, item, passed, output).model_copy(update={"regression_rounds": rounds})
+    return update(
+        record(item, Phase.CI, item.blocked is None, started, output=clip(output, 400)), session
+    )
+
+
+def regression_messages(ws: ItemWorkspace, failure: str) -> list[Message]:
+    """System prompt, then the failure, the branch's diff and the changed modules' text."""
+    diff = branch_diff(ws)
+    changed = [
+        line.removeprefix("+++ b/")
+        for line in diff.splitlines()
+        if line.startswith("+++ b/") and line.endswith(".py")
+    ]
+    files = [
+        {"path": path, "text": read_source(ws.root, path)}
+        for path in changed
+        if not is_test_file(path) and (ws.root / path).is_file()
+    ][:MAX_FILES]
+    task = render("regression", failure=clip(failure), diff=clip(diff, 1500), files=files)
+    system = render("system", repo_name=ws.repo_root.name)
+    return [{"role": "system", "content": system}, {"role": "user", "content": task}]
+
+
+def _verdict(ws: ItemWorkspace, item: ItemState, passed: bool, output: str) -> ItemState:
+    changed = guard.violations(ws.root, item)
+    if passed and not changed:
+        return item
+    reason = (
+        "guard: " + guard.describe(changed)
+        if changed
+        else f"regressions remain:\n{clip(output, 600)}"
+    )
+    return block(item, Phase.CI, reason, "fix the regressions on the branch by hand, or drop it")
