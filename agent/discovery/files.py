@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from agent import proc
 from agent.errors import InputError
@@ -25,8 +26,7 @@ GIT_TIMEOUT_S = 60.0
 REGULAR_MODES = ("100644", "100755")
 
 
-@dataclass(frozen=True)
-class RepoFile:
+class RepoFile(NamedTuple):
     """One candidate file: its repository-relative path and git blob id (None when unknown)."""
 
     path: str
@@ -75,7 +75,7 @@ def check_repo(root: Path) -> tuple[str, Path]:
 
 def list_files(root: Path, excludes: Iterable[str]) -> FileList:
     """List tracked and untracked-not-ignored regular files, minus excluded ones."""
-    skip = compile_globs(excludes)
+    excluded = exclusion(excludes)
     skipped: dict[str, int] = {}
     blobs: dict[str, str | None] = {}
     staged, changed = _both(
@@ -84,16 +84,16 @@ def list_files(root: Path, excludes: Iterable[str]) -> FileList:
     )
     for record in staged:
         meta, _, path = record.partition("\t")
-        mode, blob, _stage = meta.split(" ", 2)
+        mode = meta[:6]
         if mode not in REGULAR_MODES:
             _count(skipped, "symlink" if mode == "120000" else "submodule")
             continue
-        blobs[path] = blob
+        blobs[path] = meta[7 : meta.index(" ", 7)]
     for record in changed:
         blobs[record] = None  # modified or untracked: hash the current content
     files = []
     for path in sorted(blobs):
-        if skip.match(path):
+        if excluded(path):
             _count(skipped, "excluded")
         else:
             files.append(RepoFile(path, blobs[path]))
@@ -182,6 +182,25 @@ def compile_globs(patterns: Iterable[str]) -> re.Pattern[str]:
     """Compile glob patterns (`**` spans folders, `*` stays in one) into one regex."""
     parts = [_glob_regex(pattern) for pattern in patterns if pattern.strip()]
     return re.compile("|".join(f"(?:{part})" for part in parts) if parts else r"(?!)")
+
+
+def exclusion(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """Return a test for paths matched by the glob `patterns`.
+
+    A path holds the longest wildcard-free piece of any pattern it matches; one search for those
+    pieces spares the full regex (with its backtracking `**`) on almost every path.
+    """
+    patterns = [pattern for pattern in patterns if pattern.strip()]
+    full = compile_globs(patterns).match
+    pieces = {max(_literals(pattern), key=len) for pattern in patterns}
+    hint = re.compile("|".join(map(re.escape, sorted(pieces))) if pieces else r"(?!)").search
+    return lambda path: hint(path) is not None and full(path) is not None
+
+
+def _literals(pattern: str) -> list[str]:
+    """The wildcard-free pieces every match of `pattern` contains (`**/` may match nothing, so a
+    piece's leading `/` is dropped)."""
+    return [piece.lstrip("/") for piece in re.split(r"[*?]", pattern.strip())]
 
 
 def _glob_regex(pattern: str) -> str:
