@@ -12,15 +12,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from agent.discovery import defaults
 from agent.discovery.model import Found
 from agent.errors import AgentError
 
+T = TypeVar("T")
 FLAGS = frozenset(("--json", "--no-write"))
 VALUED = ("--sources", "--now")
 
@@ -121,20 +124,46 @@ def defaults_apply(root: Path, env: Any) -> bool:
 
 def discover_json(root: Path, now: datetime) -> str:
     """Scan the comments of `root` (cache kept up to date) and return the items as JSON."""
-    from agent.discovery.cache import ScanCache, ensure_excluded
+    from agent.discovery.cache import ensure_excluded
     from agent.discovery.files import check_repo, list_files
-    from agent.discovery.scan_comments import discover_comments
 
     options = DefaultOptions()
     _commit, exclude_file = check_repo(root)
     ensure_excluded(exclude_file)
-    files = list_files(root, (*options.exclude, *options.extra_exclude, defaults.BACKLOG_PATH))
+    excludes = (*options.exclude, *options.extra_exclude, defaults.BACKLOG_PATH)
+    listing = in_background(lambda: list_files(root, excludes))
+    # git lists the files (tens of ms) while the scanner is imported and the cache read
+    from agent.discovery.cache import ScanCache
+    from agent.discovery.scan_comments import discover_comments
+
     cache = ScanCache.load(root)
-    result = discover_comments(root, files, options, cache)
+    result = discover_comments(root, listing(), options, cache)
     cache.save()
     stamp = now.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    items = new_items(result.found, stamp)
-    return json.dumps(items, ensure_ascii=False) + "\n"
+    return json.dumps(new_items(result.found, stamp), ensure_ascii=False) + "\n"
+
+
+def in_background(work: Callable[[], T]) -> Callable[[], T]:
+    """Start `work` in a thread; the returned function waits for its result (or its error)."""
+    outcome: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+
+    def wait() -> T:
+        worker.join()
+        if errors:
+            raise errors[0]
+        return outcome[0]
+
+    return wait
 
 
 def new_items(found: list[Found], stamp: str) -> list[dict[str, Any]]:

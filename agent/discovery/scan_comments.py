@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from agent import proc
@@ -9,7 +10,7 @@ from agent.discovery.cache import ScanCache
 from agent.discovery.comments import Marker, scan_bytes
 from agent.discovery.files import FileList, RepoFile, blob_id, read_file
 from agent.discovery.identity import fingerprint, normalize, number_duplicates
-from agent.discovery.languages import PYTHON, syntax_for
+from agent.discovery.languages import FILENAMES, PYTHON, syntax_for
 from agent.discovery.model import CommentOptions, Found, SourceResult
 from agent.secrets import redact
 
@@ -96,8 +97,21 @@ def _markers(
 
 def _cache_kind(path: str, mode: str) -> str | None:
     """The scanner a file gets (part of its cache key); None: no comment syntax, not scanned."""
-    syntax = syntax_for(path)
-    if syntax is PYTHON and path.endswith((".py", ".pyi", ".pyw")):
+    name = path[path.rfind("/") + 1 :]
+    dot = name.rfind(".")
+    if dot <= 0 or name in FILENAMES:
+        return _kind(name, mode)
+    return _suffix_kind(name[dot:], mode)  # the same answer for every name with this suffix
+
+
+@cache
+def _suffix_kind(suffix: str, mode: str) -> str | None:
+    return _kind(f"x{suffix}", mode)
+
+
+def _kind(name: str, mode: str) -> str | None:
+    syntax = syntax_for(name)
+    if syntax is PYTHON and name.endswith((".py", ".pyi", ".pyw")):
         return f"py-{mode}"
     return syntax.name if syntax else None
 
