@@ -3,6 +3,7 @@ taken only where nothing can differ."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -58,6 +59,23 @@ def test_lean_and_full_print_the_same_bytes_cold_and_after_a_change(
     assert again == full(capsys, monkeypatch, repo)
     (repo / CACHE_FILE).write_text("{corrupt", encoding="utf-8")
     assert lean(capsys, repo) == (True, again)
+
+
+def test_whole_process_prints_the_same_bytes_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "r", FILES)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "agent", *LEAN, str(repo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == full(capsys, monkeypatch, repo)
+    assert (repo / CACHE_FILE).is_file()  # written before the fast exit
 
 
 @pytest.mark.parametrize(
