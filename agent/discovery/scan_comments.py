@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from agent import proc
@@ -26,12 +25,9 @@ def discover_comments(
     """Scan `files` for markers, rereading only files whose blob id is not cached."""
     result = SourceResult("comments", stats=dict.fromkeys(("files", "read", "cached"), 0))
     mode = settings.python_tokenize
-    entries = [
-        (entry, kind, f"{entry.blob}:{kind}")  # "None:…" for a file not hashed yet: never stored
-        for entry in files.files
-        if (kind := _cache_kind(entry.path, mode)) is not None
-    ]
-    uncached = sum(1 for _entry, _kind, key in entries if not cache.has(key))
+    entries = _entries(files, mode)
+    enough = len(entries) >= settings.grep_min_files
+    uncached = sum(1 for _entry, _kind, key in entries if not cache.has(key)) if enough else 0
     hits = grep_candidates(root) if uncached >= settings.grep_min_files else None
     result.stats["files"] = len(entries)
     for entry, kind, key in entries:
@@ -95,21 +91,29 @@ def _markers(
     return markers
 
 
-def _cache_kind(path: str, mode: str) -> str | None:
-    """The scanner a file gets (part of its cache key); None: no comment syntax, not scanned."""
-    name = path[path.rfind("/") + 1 :]
-    dot = name.rfind(".")
-    if dot <= 0 or name in FILENAMES:
-        return _kind(name, mode)
-    return _suffix_kind(name[dot:], mode)  # the same answer for every name with this suffix
-
-
-@cache
-def _suffix_kind(suffix: str, mode: str) -> str | None:
-    return _kind(f"x{suffix}", mode)
+def _entries(files: FileList, mode: str) -> list[tuple[RepoFile, str, str]]:
+    """Each file with a comment syntax, with the scanner it gets and its cache key ("None:…" for
+    a file not hashed yet: never stored). The scanner is worked out once per file suffix."""
+    kinds: dict[str, str | None] = {}
+    entries = []
+    for entry in files.files:
+        path = entry.path
+        name = path[path.rfind("/") + 1 :]
+        dot = name.rfind(".")
+        if dot <= 0 or name in FILENAMES:
+            kind = _kind(name, mode)
+        else:
+            suffix = name[dot:]
+            if suffix not in kinds:
+                kinds[suffix] = _kind(f"x{suffix}", mode)
+            kind = kinds[suffix]
+        if kind is not None:
+            entries.append((entry, kind, f"{entry.blob}:{kind}"))
+    return entries
 
 
 def _kind(name: str, mode: str) -> str | None:
+    """The scanner a file gets (part of its cache key); None: no comment syntax, not scanned."""
     syntax = syntax_for(name)
     if syntax is PYTHON and name.endswith((".py", ".pyi", ".pyw")):
         return f"py-{mode}"
