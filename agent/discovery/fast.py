@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,7 +110,7 @@ def _now(value: str | None) -> datetime | None:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).replace(microsecond=0)
 
 
-def defaults_apply(root: Path, env: Any) -> bool:
+def defaults_apply(root: Path, env: Mapping[str, str]) -> bool:
     """True when `root` runs on default settings and has no backlog to merge with."""
     if any(key.startswith("AGENT_") for key in env):
         return False
