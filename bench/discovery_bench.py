@@ -253,10 +253,15 @@ def main() -> None:
     parser.add_argument("--no-download", action="store_true", help="use the sdists in --src")
     options = parser.parse_args()
     repo = make_repo(fetch(options.src, not options.no_download), options.work)
-    files = sh(["git", "ls-files"], cwd=repo).stdout.split()
-    size = sum((repo / f).stat().st_size for f in files if (repo / f).is_file())
+    files = [f for f in sh(["git", "ls-files", "-z"], cwd=repo).stdout.split("\0") if f]
+    size = sum((repo / f).lstat().st_size for f in files if (repo / f).is_file())
     load = os.getloadavg()[0]
     print(f"repository: {repo} ({len(files)} files, {size / 1e6:.1f} MB); load {load:.1f}")
+    for floor in (["-c", "pass"], ["-S", "-c", "pass"]):
+        seconds, _ = best(options.runs, lambda args=floor: sh([sys.executable, *args], cwd=repo))
+        print(
+            f"python {' '.join(floor):12s} {figures(seconds, CPU['last'])}  (interpreter start-up)"
+        )
     agent = time_agent(repo, options.runs)
     items = agent["items"]
     ours = {(i["source"]["path"], i["source"]["line"]) for i in items}  # type: ignore[index, union-attr]
@@ -273,6 +278,7 @@ def main() -> None:
         pylint_s, hits = time_pylint(repo)
         print(f"pylint fixme {pylint_s:.3f} s  {len(set(hits))} items (Python files only)")
         report("pylint", repo, ours, set(hits))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from agent.cli import main
+from agent.__main__ import main
 
 NOW = "2026-11-21T00:00:00Z"
 
@@ -29,7 +29,8 @@ class Outcome:
 def discover(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
 ) -> Outcome:
-    """Run `agent discover ARGS` through the real entry point (exit codes included)."""
+    """Run `agent discover ARGS` through the real entry point (exit codes included); the lean path
+    (agent/discovery/fast.py) answers where it applies, as for a user."""
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setattr(sys, "argv", ["agent", "discover", *args, "--now", NOW])
     code = 0

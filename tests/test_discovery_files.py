@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent.discovery.cache import CACHE_FILE
-from agent.discovery.files import blob_id, compile_globs, list_files
+from agent.discovery.files import blob_id, compile_globs, list_files, matching
 from tests.discovery_support import by_text, discover
 from tests.support import git, make_repo, write_files
 
@@ -110,6 +110,21 @@ def test_globs() -> None:
     assert rx.match("vendor/a.py") and rx.match("x/vendor/y/z.py")
     assert rx.match("deep/app.min.js") and rx.match("docs/a.md")
     assert not rx.match("docs/sub/a.md") and not rx.match("vendors.py")
+
+
+def test_matching_agrees_with_the_glob_regex() -> None:
+    from agent.discovery.defaults import DEFAULT_EXCLUDES
+
+    patterns = [*DEFAULT_EXCLUDES, "docs/*.md", "/top.py", "a?c/**", "*", "**"]
+    paths = ["vendor/lib.js", "x/vendor/y.py", "vendors.py", "a.min.js", "docs/a.md", "top.py"]
+    paths += ["sub/top.py", "abc/d.py", "ab/c.py", "backlog.yml", "x/backlog.yml", "p/q_pb2.py"]
+    paths += ["node_modules/a.js", "y.lock", "z/package-lock.json", "plain.py", "a/b/c/d.go"]
+    paths += ["vendor/vendor/backlog.yml", "é/vendor/ü.py"]
+    for chosen in [patterns[:11], patterns[11:13], patterns[13:15], [patterns[15]], []]:
+        rx = compile_globs(chosen)
+        assert matching(chosen, paths) == {path for path in paths if rx.match(path)}, chosen
+    assert matching(DEFAULT_EXCLUDES, ["a.py", "vendor/lib.js"]) == {"vendor/lib.js"}
+    assert matching(DEFAULT_EXCLUDES, []) == set()
 
 
 def test_git_grep_preselection_gives_the_same_items(tmp_path: Path, run: Run) -> None:

@@ -10,7 +10,6 @@ answer instead of being skipped.
 
 from __future__ import annotations
 
-import bisect
 import io
 import itertools
 import re
@@ -18,6 +17,7 @@ import tokenize
 from dataclasses import dataclass
 from functools import cache
 
+from agent.discovery.anchors import with_anchors
 from agent.discovery.languages import PYTHON, Syntax, lexer, syntax_for
 
 TAGS = ("TODO", "FIXME", "HACK", "XXX", "BUG")
@@ -31,7 +31,6 @@ MARKER = re.compile(
     re.IGNORECASE,
 )
 DECORATION = re.compile(r"^[\s*#/!;:\-]*")
-SCOPE = re.compile(r"\n([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
 MAX_TEXT = 500
 CONTINUATION_MAX = 50
 
@@ -282,36 +281,3 @@ def _continues(head: CommentLine, previous: CommentLine, line: CommentLine) -> b
         return True  # the same block comment
     same_column = line.column == head.column
     return same_column and line.own_line and not line.block and not head.block
-
-
-def with_anchors(markers: list[Marker], text: str, lines: list[CommentLine]) -> list[Marker]:
-    """Attach the enclosing Python def/class (dotted, e.g. `Cache.get`) to each marker."""
-    comments = {c.line: c for c in lines}
-    if all(comments[m.line].own_line and comments[m.line].column == 0 for m in markers):
-        return markers  # nothing encloses a comment at column 0
-    last = max(marker.line for marker in markers)
-    physical = text.split("\n", last)
-    end = len(text) - len(physical[-1]) if len(physical) > last else len(text)
-    scopes, row, cursor = [], 1, 0
-    for match in SCOPE.finditer("\n" + text, 0, end + 1):  # "\n": a def on the first line
-        row += text.count("\n", cursor, match.start())
-        cursor = match.start()
-        scopes.append((row, len(match.group(1).expandtabs()), match.group(2)))
-    anchored = []
-    for marker in markers:
-        comment = comments[marker.line]
-        before = physical[marker.line - 1][: comment.column]
-        indent = comment.column if comment.own_line else len(before) - len(before.lstrip())
-        anchor = enclosing_scope(scopes, marker.line, indent)
-        anchored.append(Marker(marker.tag, marker.line, marker.text, marker.ref, anchor))
-    return anchored
-
-
-def enclosing_scope(scopes: list[tuple[int, int, str]], line: int, indent: int) -> str:
-    """Name the scopes (row, indent, name) enclosing code at `line` indented by `indent`."""
-    names = []
-    for row, scope_indent, name in reversed(scopes[: bisect.bisect_left(scopes, (line,))]):
-        if row < line and scope_indent < indent:
-            names.append(name)
-            indent = scope_indent
-    return ".".join(reversed(names))

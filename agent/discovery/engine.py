@@ -9,10 +9,10 @@ from pathlib import Path
 
 from agent.backlog.models import Backlog, BacklogItem
 from agent.discovery.cache import ScanCache, ensure_excluded
+from agent.discovery.defaults import ALL_SOURCES
 from agent.discovery.files import FileList, check_repo, list_files
 from agent.discovery.merge import MergeReport, merge
 from agent.discovery.model import SourceResult
-from agent.discovery.settings import ALL_SOURCES
 from agent.errors import InputError
 from agent.settings import Settings
 

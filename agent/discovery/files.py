@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 from agent import proc
 from agent.errors import InputError
@@ -23,10 +24,12 @@ from agent.errors import InputError
 BINARY_SNIFF_BYTES = 8000
 GIT_TIMEOUT_S = 60.0
 REGULAR_MODES = ("100644", "100755")
+A = TypeVar("A")
+B = TypeVar("B")
+STAGED_RECORD = re.compile(r"(\d+) ([0-9a-f]+) \d+\t([^\0]*)\0")
 
 
-@dataclass(frozen=True)
-class RepoFile:
+class RepoFile(NamedTuple):
     """One candidate file: its repository-relative path and git blob id (None when unknown)."""
 
     path: str
@@ -43,13 +46,18 @@ class FileList:
 
 def git_lines(root: Path, *args: str) -> list[str]:
     """Run git in `root` and return its NUL-separated output records."""
+    return [record for record in git_output(root, *args).split("\0") if record]
+
+
+def git_output(root: Path, *args: str) -> str:
+    """Run git in `root` and return its output, or fail clearly (exit 2)."""
     result = proc.run(["git", "-c", "core.quotepath=off", *args], cwd=root, timeout=GIT_TIMEOUT_S)
     if result.missing:
         raise InputError("git is not installed (discovery needs it on PATH)")
     if not result.ok:
         detail = (result.stderr.strip().splitlines() or ["failed"])[-1]
         raise InputError(f"{root}: git {args[0]}: {detail}")
-    return [record for record in result.stdout.split("\0") if record]
+    return result.stdout
 
 
 def check_repo(root: Path) -> tuple[str, Path]:
@@ -75,51 +83,53 @@ def check_repo(root: Path) -> tuple[str, Path]:
 
 def list_files(root: Path, excludes: Iterable[str]) -> FileList:
     """List tracked and untracked-not-ignored regular files, minus excluded ones."""
-    skip = compile_globs(excludes)
     skipped: dict[str, int] = {}
-    blobs: dict[str, str | None] = {}
     staged, changed = _both(
-        lambda: git_lines(root, "ls-files", "-s", "-z"),
+        lambda: git_output(root, "ls-files", "-s", "-z"),
         lambda: git_lines(root, "ls-files", "-z", "-m", "-o", "--exclude-standard"),
     )
-    for record in staged:
-        meta, _, path = record.partition("\t")
-        mode, blob, _stage = meta.split(" ", 2)
-        if mode not in REGULAR_MODES:
+    blobs: dict[str, str | None] = {}
+    for mode, blob, path in staged_records(staged):
+        if mode in REGULAR_MODES:
+            blobs[path] = blob
+        else:
             _count(skipped, "symlink" if mode == "120000" else "submodule")
-            continue
-        blobs[path] = blob
     for record in changed:
         blobs[record] = None  # modified or untracked: hash the current content
-    files = []
-    for path in sorted(blobs):
-        if skip.match(path):
-            _count(skipped, "excluded")
-        else:
-            files.append(RepoFile(path, blobs[path]))
+    paths = sorted(blobs)
+    excluded = matching(excludes, paths)
+    if excluded:
+        skipped["excluded"] = len(excluded)
+    files = [RepoFile(path, blobs[path]) for path in paths if path not in excluded]
     return FileList(files, skipped)
 
 
-def _both(
-    first: Callable[[], list[str]], second: Callable[[], list[str]]
-) -> tuple[list[str], list[str]]:
+def staged_records(output: str) -> list[tuple[str, str, str]]:
+    """Parse `git ls-files -s -z` output into (mode, blob id, path) records."""
+    records: list[tuple[str, str, str]] = STAGED_RECORD.findall(output)
+    if len(records) != output.count("\0"):
+        raise InputError("git ls-files -s: unexpected output (not `mode blob stage<TAB>path`)")
+    return records
+
+
+def _both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
     """Run two git listings at once (each waits on its own process)."""
-    results: dict[int, list[str]] = {}
+    second_result: list[B] = []
     errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            results[1] = second()
+            second_result.append(second())
         except BaseException as exc:  # re-raised in the caller's thread
             errors.append(exc)
 
     worker = threading.Thread(target=target, daemon=True)
     worker.start()
-    results[0] = first()
+    first_result = first()
     worker.join()
     if errors:
         raise errors[0]
-    return results[0], results[1]
+    return first_result, second_result[0]
 
 
 def _count(skipped: dict[str, int], why: str) -> None:
@@ -182,6 +192,36 @@ def compile_globs(patterns: Iterable[str]) -> re.Pattern[str]:
     """Compile glob patterns (`**` spans folders, `*` stays in one) into one regex."""
     parts = [_glob_regex(pattern) for pattern in patterns if pattern.strip()]
     return re.compile("|".join(f"(?:{part})" for part in parts) if parts else r"(?!)")
+
+
+def matching(patterns: Iterable[str], paths: list[str]) -> set[str]:
+    """The `paths` matched by the glob `patterns`: each pattern's longest literal piece is searched
+    for once in all paths joined, and the full regex runs only on the paths that hold one."""
+    patterns = [pattern for pattern in patterns if pattern.strip()]
+    full = compile_globs(patterns).match
+    pieces = {max(_literals(pattern), key=len) for pattern in patterns}
+    if "" in pieces:
+        return {path for path in paths if full(path)}  # a pattern without a literal piece
+    joined = "\0".join(paths)
+    hits = []
+    for piece in pieces:
+        at = joined.find(piece)
+        while at >= 0:
+            hits.append(at)
+            at = joined.find(piece, at + 1)
+    index, cursor, found = 0, 0, set()
+    for at in sorted(hits):
+        index += joined.count("\0", cursor, at)
+        cursor = at
+        if full(paths[index]):
+            found.add(paths[index])
+    return found
+
+
+def _literals(pattern: str) -> list[str]:
+    """The wildcard-free pieces every match of `pattern` contains (`**/` may match nothing, so a
+    piece's leading `/` is dropped)."""
+    return [piece.lstrip("/") for piece in re.split(r"[*?]", pattern.strip())]
 
 
 def _glob_regex(pattern: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,31 @@ class SourceResult:
     complete: bool = True
     warnings: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+
+
+class CommentOptions(Protocol):
+    """The settings the comments source reads: DiscoverySettings, or the lean path's defaults."""
+
+    @property
+    def max_file_bytes(self) -> int:
+        """Files larger than this are not scanned."""
+
+    @property
+    def exclude(self) -> tuple[str, ...]:
+        """Glob patterns never scanned."""
+
+    @property
+    def extra_exclude(self) -> tuple[str, ...]:
+        """Further glob patterns never scanned."""
+
+    @property
+    def grep_min_files(self) -> int:
+        """Uncached files from which git grep preselects."""
+
+    @property
+    def python_tokenize(self) -> str:
+        """auto or always."""
+
+    @property
+    def todo_type(self) -> str:
+        """Item type of TODO markers."""

@@ -9,9 +9,8 @@ from agent.discovery.cache import ScanCache
 from agent.discovery.comments import Marker, scan_bytes
 from agent.discovery.files import FileList, RepoFile, blob_id, read_file
 from agent.discovery.identity import fingerprint, normalize, number_duplicates
-from agent.discovery.languages import PYTHON, syntax_for
-from agent.discovery.model import Found, SourceResult
-from agent.discovery.settings import DiscoverySettings
+from agent.discovery.languages import FILENAMES, PYTHON, syntax_for
+from agent.discovery.model import CommentOptions, Found, SourceResult
 from agent.secrets import redact
 
 # Whole-word, any-case fixed strings: git's fastest search, a superset of the candidates.
@@ -21,23 +20,28 @@ TITLE_MAX = 72
 
 
 def discover_comments(
-    root: Path, files: FileList, settings: DiscoverySettings, cache: ScanCache
+    root: Path, files: FileList, settings: CommentOptions, cache: ScanCache
 ) -> SourceResult:
     """Scan `files` for markers, rereading only files whose blob id is not cached."""
     result = SourceResult("comments", stats=dict.fromkeys(("files", "read", "cached"), 0))
     mode = settings.python_tokenize
-    entries = [(e, kind) for e in files.files if (kind := _cache_kind(e.path, mode)) is not None]
-    uncached = sum(1 for e, kind in entries if not cache.has(f"{e.blob}:{kind}"))
+    entries = _entries(files, mode)
+    enough = len(entries) >= settings.grep_min_files
+    uncached = sum(1 for _entry, _kind, key in entries if not cache.has(key)) if enough else 0
     hits = grep_candidates(root) if uncached >= settings.grep_min_files else None
-    for entry, kind in entries:
-        result.stats["files"] += 1
-        key = f"{entry.blob}:{kind}"  # "None:…" for a file not hashed yet: never stored
-        if hits is not None and entry.path not in hits and not cache.has(key):
+    result.stats["files"] = len(entries)
+    for entry, kind, key in entries:
+        cached = cache.get(key) if entry.blob is not None else None
+        if cached is not None:
+            result.stats["cached"] += 1
+            markers = [Marker(*row) for row in cached]
+        elif hits is not None and entry.path not in hits:
             _count(result, "prefiltered by git grep")
             if entry.blob is not None:
                 cache.put(key, [])
             continue
-        markers = _markers(root, entry, kind, settings, cache, result)
+        else:
+            markers = _markers(root, entry, kind, settings, cache, result)
         if markers:
             result.found += _found(entry.path, markers, settings)
     return result
@@ -64,15 +68,10 @@ def _markers(
     root: Path,
     entry: RepoFile,
     kind: str,
-    settings: DiscoverySettings,
+    settings: CommentOptions,
     cache: ScanCache,
     result: SourceResult,
 ) -> list[Marker]:
-    if entry.blob is not None:
-        cached = cache.get(f"{entry.blob}:{kind}")
-        if cached is not None:
-            result.stats["cached"] += 1
-            return [Marker(*row) for row in cached]
     data, why = read_file(root, entry, settings.max_file_bytes)
     if data is None:
         _count(result, f"skipped {why}")
@@ -92,15 +91,36 @@ def _markers(
     return markers
 
 
-def _cache_kind(path: str, mode: str) -> str | None:
+def _entries(files: FileList, mode: str) -> list[tuple[RepoFile, str, str]]:
+    """Each file with a comment syntax, with the scanner it gets and its cache key ("None:…" for
+    a file not hashed yet: never stored). The scanner is worked out once per file suffix."""
+    kinds: dict[str, str | None] = {}
+    entries = []
+    for entry in files.files:
+        path = entry.path
+        name = path[path.rfind("/") + 1 :]
+        dot = name.rfind(".")
+        if dot <= 0 or name in FILENAMES:
+            kind = _kind(name, mode)
+        else:
+            suffix = name[dot:]
+            if suffix not in kinds:
+                kinds[suffix] = _kind(f"x{suffix}", mode)
+            kind = kinds[suffix]
+        if kind is not None:
+            entries.append((entry, kind, f"{entry.blob}:{kind}"))
+    return entries
+
+
+def _kind(name: str, mode: str) -> str | None:
     """The scanner a file gets (part of its cache key); None: no comment syntax, not scanned."""
-    syntax = syntax_for(path)
-    if syntax is PYTHON and path.endswith((".py", ".pyi", ".pyw")):
+    syntax = syntax_for(name)
+    if syntax is PYTHON and name.endswith((".py", ".pyi", ".pyw")):
         return f"py-{mode}"
     return syntax.name if syntax else None
 
 
-def _found(path: str, markers: list[Marker], settings: DiscoverySettings) -> list[Found]:
+def _found(path: str, markers: list[Marker], settings: CommentOptions) -> list[Found]:
     bases = [fingerprint("comments", path, m.tag, normalize(m.text), m.anchor) for m in markers]
     return [
         _item(path, marker, marker.text, print_, settings)
@@ -108,7 +128,7 @@ def _found(path: str, markers: list[Marker], settings: DiscoverySettings) -> lis
     ]
 
 
-def _item(path: str, marker: Marker, text: str, print_: str, settings: DiscoverySettings) -> Found:
+def _item(path: str, marker: Marker, text: str, print_: str, settings: CommentOptions) -> Found:
     item_type = TAG_TYPES.get(marker.tag, settings.todo_type)
     summary = text or f"{marker.tag} marker without text"
     title = summary if len(summary) <= TITLE_MAX else summary[: TITLE_MAX - 1] + "…"
@@ -132,7 +152,7 @@ def _item(path: str, marker: Marker, text: str, print_: str, settings: Discovery
     )
 
 
-def count_markers(root: Path, settings: DiscoverySettings) -> dict[str, int]:
+def count_markers(root: Path, settings: CommentOptions) -> dict[str, int]:
     """Count markers by tag in the real comments of repository `root` (writes nothing)."""
     from agent.discovery.cache import CACHE_FILE
     from agent.discovery.files import list_files

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-ALL_SOURCES = ("comments", "tests", "lint", "security", "backlog")
-DEFAULT_EXCLUDES = (
-    "**/vendor/**",
-    "**/vendored/**",
-    "**/third_party/**",
-    "**/node_modules/**",
-    "**/*.min.js",
-    "**/*.min.css",
-    "**/*_pb2.py",
-    "**/*_pb2_grpc.py",
-    "**/*.lock",
-    "**/package-lock.json",
-    "backlog.yml",
+from agent.discovery.defaults import (
+    ALL_SOURCES,
+    COMMENT_STATUS,
+    DEFAULT_EXCLUDES,
+    GREP_MIN_FILES,
+    MAX_FILE_BYTES,
+    PYTHON_TOKENIZE,
+    SCORE_DEFAULTS,
+    TODO_TYPE,
 )
+
+__all__ = ["ALL_SOURCES", "DEFAULT_EXCLUDES", "DEFAULT_SCORES", "DiscoverySettings", "Scores"]
 
 
 class Section(BaseModel):
@@ -45,16 +43,7 @@ def _scores(value: int, critical: int, risk: int, effort: int) -> Scores:
     )
 
 
-DEFAULT_SCORES = {
-    "BUG": _scores(5, 3, 5, 3),
-    "FIXME": _scores(3, 2, 3, 2),
-    "TODO": _scores(2, 1, 1, 2),
-    "HACK": _scores(1, 1, 2, 3),
-    "XXX": _scores(2, 1, 2, 2),
-    "tests": _scores(8, 5, 5, 2),
-    "lint": _scores(1, 1, 2, 1),
-    "security": _scores(5, 5, 13, 2),
-}
+DEFAULT_SCORES = {key: _scores(*values) for key, values in SCORE_DEFAULTS.items()}
 
 
 class DiscoverySettings(Section):
@@ -62,22 +51,22 @@ class DiscoverySettings(Section):
 
     sources: tuple[str, ...] = ALL_SOURCES
     """Sources run by default: comments, tests, lint, security, backlog."""
-    max_file_bytes: int = Field(default=1_048_576, gt=0)
+    max_file_bytes: int = Field(default=MAX_FILE_BYTES, gt=0)
     """Files larger than this are not scanned for comments."""
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     """Glob patterns (`**` spans folders) of vendored or generated files never scanned."""
     extra_exclude: tuple[str, ...] = ()
     """Further glob patterns, added to `exclude` (handy to keep the defaults)."""
-    grep_min_files: int = Field(default=200, ge=0)
+    grep_min_files: int = Field(default=GREP_MIN_FILES, ge=0)
     """With at least this many files not in the cache, `git grep` (threaded) picks the files that
     hold a candidate and only those are read; 0 always, a huge number never."""
-    python_tokenize: str = "auto"
+    python_tokenize: str = PYTHON_TOKENIZE
     """Python files: "always" lets the tokenize module decide every file with a candidate; "auto"
     uses the regex lexer (same string grammar) and asks tokenize only when a candidate lies outside
     the comments the lexer found."""
-    todo_type: str = "debt"
+    todo_type: str = TODO_TYPE
     """Item type of TODO markers: debt or feature."""
-    comment_status: str = "NEW"
+    comment_status: str = COMMENT_STATUS
     """Status of new comment items (their source does not define success): NEW or READY."""
     check_status: str = "READY"
     """Status of new test, lint and security items (their source defines success)."""

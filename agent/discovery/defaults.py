@@ -1,0 +1,39 @@
+"""Discovery defaults as plain data, shared by the settings model and the lean path (fast.py).
+
+No pydantic here: `agent discover --sources comments --no-write --json` with default settings
+runs without importing it (docs/discovery.md, Speed).
+"""
+
+from __future__ import annotations
+
+ALL_SOURCES = ("comments", "tests", "lint", "security", "backlog")
+DEFAULT_EXCLUDES = (
+    "**/vendor/**",
+    "**/vendored/**",
+    "**/third_party/**",
+    "**/node_modules/**",
+    "**/*.min.js",
+    "**/*.min.css",
+    "**/*_pb2.py",
+    "**/*_pb2_grpc.py",
+    "**/*.lock",
+    "**/package-lock.json",
+    "backlog.yml",
+)
+MAX_FILE_BYTES = 1_048_576
+GREP_MIN_FILES = 20_000
+PYTHON_TOKENIZE = "auto"
+TODO_TYPE = "debt"
+COMMENT_STATUS = "NEW"
+BACKLOG_PATH = "backlog.yml"
+# (business_value, time_criticality, risk_reduction, effort) by tag or source
+SCORE_DEFAULTS: dict[str, tuple[int, int, int, int]] = {
+    "BUG": (5, 3, 5, 3),
+    "FIXME": (3, 2, 3, 2),
+    "TODO": (2, 1, 1, 2),
+    "HACK": (1, 1, 2, 3),
+    "XXX": (2, 1, 2, 2),
+    "tests": (8, 5, 5, 2),
+    "lint": (1, 1, 2, 1),
+    "security": (5, 5, 13, 2),
+}
