@@ -99,6 +99,10 @@ class AgentSettings(Section):
     """Rounds of the clarification chat before the item is blocked."""
     green_rewrite: str = Field(default="auto", pattern="^(auto|on|off)$")
     """GREEN first asks for the whole corrected file (small files): on, off, auto (json mode)."""
+    rewrite_samples: int = Field(default=3, gt=0)
+    """Whole-file rewrites GREEN tries: the first at the model's temperature, the others sampled."""
+    rewrite_temperature: float = Field(default=0.7, ge=0.0, le=2.0)
+    """Temperature of the sampled rewrites (seeded 1, 2, ... so a run can be replayed)."""
     refactor: str = Field(default="auto", pattern="^(auto|on|off)$")
     """Refactor pass: on, off, or auto (on with native tool calling, off in json mode)."""
     changelog: str = "CHANGELOG.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from agent.discovery.engine import discover
@@ -9,7 +10,7 @@ from agent.graph.narrow import called_names, narrow
 from agent.graph.rewrite import shape_problem
 from agent.graph.state import Outcome
 from agent.settings import load_settings
-from tests.graph_support import NOW, action, options, run_agent, scripted
+from tests.graph_support import NOW, action, json_settings, options, run_agent, scripted
 from tests.support import git, make_repo
 
 OPS = '''"""Arithmetic."""
@@ -152,3 +153,27 @@ def test_a_rewrite_that_drops_a_function_or_is_the_test_is_refused_before_any_ru
     assert "not valid Python (line 1" in (shape_problem("ops.py", OPS, "def (") or "")
     assert shape_problem("ops.py", OPS, "  \n") == "it was empty"
     assert shape_problem("notes.txt", "a\n", "b\n") is None
+
+
+def test_sampled_rewrites_go_on_until_the_check_passes(tmp_path: Path) -> None:
+    repo, item_id = repo_with(tmp_path, "ops", OPS, OPS_TESTS)
+    model = scripted(
+        json.dumps({"content": OPS_TESTS}),  # the test, not the module: refused unrun
+        json.dumps({"content": OPS.replace("return a + b\n", "return a * b\n")}),  # still red
+        json.dumps({"content": OPS[: OPS.rindex("a + b")] + "a - b\n"}),  # the fix
+    )
+    settings = json_settings(repo, rewrite="on")
+
+    state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
+
+    [result] = state.results
+    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert [call.request.extra for call in model.calls] == [
+        {},
+        {"temperature": 0.7, "seed": 1},
+        {"temperature": 0.7, "seed": 2},
+    ]
+    assert "it lacks add, difference" in model.calls[1].messages[-1]["content"]
+    fixed = git(repo, "show", f"{result.branch}:ops.py")
+    assert "return a + b" in fixed and "return a - b" in fixed
+    assert code == 0

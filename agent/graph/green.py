@@ -114,7 +114,15 @@ def _rewrite_first(
     focus = focus_files(ws, item, backlog_item)
     if not focus:
         return None
-    passed, output = rewrite_attempts(session, ws, item, focus[0], _checker(ws, ctx, item))
+    agent = ctx.settings.agent
+    passed, output = rewrite_attempts(
+        session,
+        ws,
+        item,
+        focus[0],
+        _checker(ws, ctx, item),
+        (agent.rewrite_samples, agent.rewrite_temperature),
+    )
     if not passed:
         return None
     return LoopResult(True, "check passes", f"rewrote {focus[0]}", output, 1)

@@ -21,7 +21,6 @@ from agent.prompting import render
 from agent.workspace import ItemWorkspace
 
 MAX_LINES = 150
-ATTEMPTS = 2
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"content": {"type": "string"}},
@@ -37,8 +36,13 @@ def rewrite_attempts(
     item: ItemState,
     path: str,
     check: Any,
+    sampling: tuple[int, float] = (1, 0.0),
 ) -> tuple[bool, str]:
-    """Ask for the corrected file up to ATTEMPTS times; (passed, last check output)."""
+    """Ask for the corrected file up to `sampling[0]` times; (passed, last check output).
+
+    The first answer comes at the model's own temperature; the others are sampled at
+    `sampling[1]` with seeds 1, 2, ...: the check, not the model, picks the one that works.
+    """
     target = ws.root / path
     if is_test_file(path) or not target.is_file():
         return False, ""
@@ -46,8 +50,10 @@ def rewrite_attempts(
     if original.count("\n") > MAX_LINES or item.check is None:
         return False, ""
     failure, output = item.red_output, ""
-    for _attempt in range(ATTEMPTS):
-        content = _ask(session, ws, item, path, failure)
+    samples, temperature = sampling
+    for attempt in range(samples):
+        extra = {"temperature": temperature, "seed": attempt} if attempt else {}
+        content = _ask(session, ws, item, path, failure, extra)
         problem = shape_problem(path, original, content)
         if problem:
             failure = f"Your reply was not used: {problem}. Reply with the whole of {path}."
@@ -90,7 +96,14 @@ def _top_names(tree: ast.Module) -> set[str]:
     return {node.name for node in tree.body if isinstance(node, kinds)}
 
 
-def _ask(session: ModelSession, ws: ItemWorkspace, item: ItemState, path: str, failure: str) -> str:
+def _ask(
+    session: ModelSession,
+    ws: ItemWorkspace,
+    item: ItemState,
+    path: str,
+    failure: str,
+    extra: dict[str, Any],
+) -> str:
     assert item.check is not None
     test_path = item.check.file or item.check.target.split("::", 1)[0]
     prompt = render(
@@ -107,7 +120,7 @@ def _ask(session: ModelSession, ws: ItemWorkspace, item: ItemState, path: str, f
         {"role": "system", "content": render("system", repo_name=ws.repo_root.name)},
         {"role": "user", "content": prompt},
     ]
-    request = Request(response_format=RESPONSE_FORMAT)
+    request = Request(response_format=RESPONSE_FORMAT, extra=extra)
     reply = session.reply(messages, item.item_id, Phase.GREEN, request)
     try:
         content = json.loads(reply.content or "{}").get("content", "")
