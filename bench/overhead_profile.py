@@ -43,7 +43,10 @@ GROUPS = (
     ("gitpython (Python side)", ("/git/",)),
     ("rich / typer", ("/rich/", "/typer/")),
     ("imports", ("<frozen importlib", "importlib/_bootstrap", "importlib/__init__")),
-    ("threads (waiting on a worker)", ("threading.py", "concurrent/futures", "lock' objects")),
+    (
+        "waiting on LangGraph's worker thread (checkpoint saves)",
+        ("threading.py", "concurrent/futures", "lock' objects"),
+    ),
     ("agent/ and tools/ (ours)", ("/agent/", "/tools/")),
 )
 
@@ -54,20 +57,33 @@ def group_of(key: tuple[str, int, str]) -> str:
     return next((name for name, marks in GROUPS if any(m in text for m in marks)), "")
 
 
+OTHER = "other Python (stdlib, other libraries)"
+
+
 def own_profile(stats: pstats.Stats, top: int = 12) -> list[str]:
-    """Self time of the own-code part grouped by library, builtins charged to their callers."""
+    """Self time of the own-code part by library; unattributed code is charged to its callers."""
     totals: dict[str, float] = defaultdict(float)
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    for key, (_cc, _nc, self_s, _cum, callers) in raw.items():
-        group = group_of(key)
-        if group or key[0] != "~" or not callers:
-            totals[group or "other Python (stdlib, other libraries)"] += self_s
-            continue
-        for caller, figures in callers.items():
-            totals[group_of(caller) or "other Python (stdlib, other libraries)"] += figures[2]
+    for key, figures in raw.items():
+        _charge(raw, key, figures[2], totals, depth=4)
     ranked = sorted(totals.items(), key=lambda kv: -kv[1])[:top]
     lines = ["| own-code time by library (self time, cProfile) | s |", "|---|---:|"]
     return lines + [f"| {name} | {seconds:.2f} |" for name, seconds in ranked]
+
+
+def _charge(
+    raw: dict[Any, Any], key: Any, seconds: float, totals: dict[str, float], depth: int
+) -> None:
+    """Add `seconds` to `key`'s group, or split it over its callers' groups (stdlib, builtins)."""
+    group = group_of(key)
+    callers = raw[key][4] if key in raw else {}
+    weights = {caller: figures[3] for caller, figures in callers.items() if caller in raw}
+    whole = sum(weights.values())
+    if group or depth == 0 or whole <= 0:
+        totals[group or OTHER] += seconds
+        return
+    for caller, weight in weights.items():
+        _charge(raw, caller, seconds * weight / whole, totals, depth - 1)
 
 
 def top_functions(stats: pstats.Stats, top: int = 15) -> list[str]:
