@@ -36,8 +36,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from overhead_meter import Meter, TimedModel, instrument
-from overhead_profile import heaviest_imports, own_profile, top_functions
+sys.dont_write_bytecode = True  # neither bench/ nor tests/ (imported below) get a __pycache__
+
+from overhead_meter import Meter, TimedModel, instrument  # noqa: E402
+from overhead_profile import (  # noqa: E402
+    heaviest_imports,
+    own_profile,
+    pytest_startup,
+    top_functions,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("model", "tests", "git", "scanners", "other")
@@ -214,7 +221,7 @@ def startup() -> tuple[list[str], float]:
         f"| `{label}` | {wall:.2f} |" for (label, _a), wall in zip(probes, walls, strict=True)
     ]
     heavy = heaviest_imports([python, "-X", "importtime", "-c", RUN_IMPORTS])
-    return [*lines, "", heavy], walls[-1] - walls[0]
+    return [*lines, "", heavy, "", *pytest_startup()], walls[-1] - walls[0]
 
 
 def measure(runs: int, replay: Path | None) -> tuple[list[RunFigures], Path | None]:
@@ -264,7 +271,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    sys.dont_write_bytecode = True  # tests/ is imported: leave no __pycache__ in the repository
     sys.path.insert(0, str(ROOT))
     load_before = os.getloadavg()
     if args.cold_profile_only:  # the child of --profile: environment and cache inherited

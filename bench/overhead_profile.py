@@ -97,3 +97,30 @@ def top_functions(stats: pstats.Stats, top: int = 15) -> list[str]:
         where = path.split("site-packages/")[-1].split(str(ROOT) + "/")[-1]
         lines.append(f"| `{where}:{line} {name}` | {calls} | {cum:.2f} |")
     return lines
+
+
+def pytest_startup(repeat: int = 3) -> list[str]:
+    """One test run of the demo as the agent starts it, and with plugin loading trimmed."""
+    import os
+    import statistics
+    import sys
+    import tempfile
+
+    from agent import proc
+    from agent.demo import create_demo_repo
+
+    variants: tuple[tuple[str, tuple[str, ...], dict[str, str]], ...] = (
+        ("as the agent runs it (`python -m pytest -q -p no:cacheprovider`)", (), {}),
+        ("plus `-p no:langsmith_plugin`", ("-p", "no:langsmith_plugin"), {}),
+        ("with `PYTEST_DISABLE_PLUGIN_AUTOLOAD=1`", (), {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}),
+    )
+    lines = ["| one pytest run of the demo (2 tests, median of 3) | s |", "|---|---:|"]
+    with tempfile.TemporaryDirectory(prefix="agent-overhead-") as tmp:
+        repo = create_demo_repo(Path(tmp) / "demo")
+        base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        for label, extra, env in variants:
+            runs = [
+                proc.run([*base, *extra], repo, 120, {**os.environ, **env}) for _ in range(repeat)
+            ]
+            lines.append(f"| {label} | {statistics.median(r.duration_s for r in runs):.2f} |")
+    return lines
