@@ -309,7 +309,7 @@ def report(runs: int, with_profile: bool, cassette_path: Path) -> list[str]:
     out = [f"Model: {source}; {len(figures)} runs; median setup (demo repository + discovery, "
            f"not in the total) {setup:.2f} s.", "", *table(figures), ""]  # fmt: skip
     out += [latency_line(figures, replayed) if replayed else "Recorded model latency: n/a.", ""]
-    out += [process_line(figures[0], imports_s), "", *start_up]
+    out += [process_line(figures[0], imports_s), "", bytecode_line(), "", *start_up]
     if not with_profile:
         return out
     return [*out, "", *cold_profile(replayed), "", *profile(replayed, "warm")]
@@ -338,6 +338,17 @@ def latency_line(figures: list[RunFigures], cassette_path: Path) -> str:
     return (f"Recorded model latency (llama.cpp `timings` in the cassette, {calls} calls): "
             f"{seconds:.1f} s; at that speed a run takes about {real:.1f} s and our own code "
             f"is {share:.1f} % of it.")  # fmt: skip
+
+
+def bytecode_line() -> str:
+    """Whether processes can load compiled bytecode (start-up times depend on it)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("langgraph.graph.state")
+    cached = importlib.util.cache_from_source(spec.origin or "") if spec else ""
+    state = "present" if Path(cached).is_file() else "absent (every process compiles its imports)"
+    flag = os.environ.get("PYTHONDONTWRITEBYTECODE") or "unset"
+    return f"Bytecode cache of site-packages: {state}; PYTHONDONTWRITEBYTECODE={flag}."
 
 
 def process_line(first: RunFigures, imports_s: float) -> str:
