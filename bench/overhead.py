@@ -1,6 +1,6 @@
 """Benchmark: harness overhead of a replayed `agent run`, split by where the wall time goes.
 
-Usage: .venv/bin/python bench/overhead.py [--runs N] [--profile]
+Usage: .venv/bin/python bench/overhead.py [--runs N] [--profile] [--cassette PATH]
 
 Each run creates a fresh demo repository (agent.demo), discovers its failing test (setup, not
 timed), then runs the whole macro loop in-process with `start_run`, exactly as
@@ -13,9 +13,10 @@ Wall time is split by wrapping the seams: the ChatModel's `complete` (model call
 and agent.proc.spawn (classified by argv: pytest, git, ruff/bandit, anything else) and
 gitpython's Git.execute and object reads (git). Our own code is the rest. Only the outermost
 timed section counts, so nothing is counted twice. The real model's latency is read from the
-llama.cpp `timings` the cassette recorded. `--profile` adds one run under cProfile, enabled
-only while our own code runs, and prints where that time goes. Nothing is written into the
-repository.
+llama.cpp `timings` the cassette recorded. `--profile` adds two runs under cProfile, enabled
+only while our own code runs: the first run of a fresh process (in a child) and a warm one.
+Start-up (`agent --help`, a run's imports) and one pytest run of the demo are timed apart.
+Nothing is written into the repository.
 """
 
 from __future__ import annotations
