@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck pytest bench bench-bugfix cassettes docs schema clean
+.PHONY: setup demo test lint typecheck pytest bench bench-bugfix bench-overhead cassettes docs schema clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,11 @@ bench-bugfix: setup
 	$(BIN)/python bench/bugfix/check_tasks.py
 	$(BIN)/python bench/bugfix/run.py --agents $(BENCH_AGENTS) --timeout 480
 	$(BIN)/python bench/bugfix/report.py
+
+## bench-overhead: wall time of a replayed `agent run` split into model, tests, git, scanners and
+## our own code (about 3 minutes; not in `bench`); docs/benchmarks.md
+bench-overhead: setup
+	$(BIN)/python bench/overhead.py --runs 5 --profile
 
 ## schema: regenerate docs/report-schema.json from the report models
 schema: setup
