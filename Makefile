@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null
 	$(BIN)/python -m pip install -q --upgrade uv
-	$(BIN)/python -m uv pip install -q --python $(BIN)/python -e ".[dev]"
+	$(BIN)/python -m uv pip install -q --compile-bytecode --python $(BIN)/python -e ".[dev]"
 	touch $(STAMP)
 
 ## demo: set up the bundled local model and let the agent work the shipped demo repository

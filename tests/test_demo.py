@@ -11,7 +11,7 @@ import pytest
 from agent.backlog.models import Status
 from agent.backlog.store import read_backlog
 from agent.demo import create_demo_repo
-from agent.errors import InputError
+from agent.errors import ExitCode, InputError
 from agent.settings import DEFAULT_SCALE
 from tests.support import git
 
@@ -42,3 +42,12 @@ def test_demo_repo_has_one_commit_a_failing_test_and_a_fixme(tmp_path: Path) -> 
 def test_demo_refuses_an_existing_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="already exists"):
         create_demo_repo(tmp_path)
+
+
+def test_a_finished_demo_exits_0_even_with_escalations_but_not_after_errors() -> None:
+    from agent.commands.demo import demo_exit_code
+
+    assert demo_exit_code(ExitCode.ITEM_FAILED) == 0  # blocked items are part of the show
+    assert demo_exit_code(ExitCode.OK) == 0
+    assert demo_exit_code(ExitCode.INTERRUPTED) == ExitCode.INTERRUPTED
+    assert demo_exit_code(ExitCode.INVALID_INPUT) == ExitCode.INVALID_INPUT
