@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from agent.discovery.engine import discover
@@ -50,6 +49,11 @@ def test_explicit_factor():
     assert scale(2, 3) == 6
 """
 PYPROJECT = '[tool.pytest.ini_options]\npythonpath = ["."]\n'
+
+
+def fenced(code: str) -> str:
+    """A reply holding one fenced Python block."""
+    return f"```python\n{code}```"
 
 
 def repo_with(tmp_path: Path, module: str, text: str, tests: str) -> tuple[Path, str]:
@@ -158,9 +162,9 @@ def test_a_rewrite_that_drops_a_function_or_is_the_test_is_refused_before_any_ru
 def test_sampled_rewrites_go_on_until_the_check_passes(tmp_path: Path) -> None:
     repo, item_id = repo_with(tmp_path, "ops", OPS, OPS_TESTS)
     model = scripted(
-        json.dumps({"content": OPS_TESTS}),  # the test, not the module: refused unrun
-        json.dumps({"content": OPS.replace("return a + b\n", "return a * b\n")}),  # still red
-        json.dumps({"content": OPS[: OPS.rindex("a + b")] + "a - b\n"}),  # the fix
+        fenced(OPS_TESTS),  # the test, not the module: refused unrun
+        fenced(OPS.replace("return a + b\n", "return a * b\n")),  # still red
+        "Here it is:\n" + fenced(OPS[: OPS.rindex("a + b")] + "a - b\n") + "\nDone.",  # the fix
     )
     settings = json_settings(repo, rewrite="on")
 
@@ -177,3 +181,21 @@ def test_sampled_rewrites_go_on_until_the_check_passes(tmp_path: Path) -> None:
     fixed = git(repo, "show", f"{result.branch}:ops.py")
     assert "return a + b" in fixed and "return a - b" in fixed
     assert code == 0
+
+
+def test_an_edit_back_to_code_that_already_failed_is_not_rerun_and_ends_the_phase(
+    tmp_path: Path,
+) -> None:
+    repo, item_id = repo_with(tmp_path, "scale", SCALE, SCALE_TESTS)
+    worse = action("replace_text", path="scale.py", old="x * factor", new="x + factor")
+    back = action("replace_text", path="scale.py", old="x + factor", new="x * factor")
+    model = scripted(worse, back, worse, *[back] * 5)
+
+    state, code, _ = run_agent(repo, model, options(item_id=item_id))
+
+    [result] = state.results
+    assert result.outcome is Outcome.BLOCKED and result.phase == "green"
+    assert "went back to code that had already failed" in result.reason
+    assert len(model.calls) == 3
+    assert "already tested and failed" in model.calls[2].messages[-1]["content"]
+    assert code == 1

@@ -253,7 +253,7 @@ def test_small_files_are_first_rewritten_whole_and_a_wrong_rewrite_is_undone(
     original = (repo / "calclib" / "stats.py").read_text(encoding="utf-8")
     wrong = original.replace("(len(values) - 1)", "(len(values) + 1)")
     fixed = original.replace("(len(values) - 1)", "len(values)")
-    model = scripted(json.dumps({"content": wrong}), json.dumps({"content": fixed}))
+    model = scripted(f"```python\n{wrong}```", f"```python\n{fixed}```")
 
     state, code, _ = run_agent(
         repo, model, options(item_id=item_id), settings=json_settings(repo, rewrite="on")

@@ -27,7 +27,7 @@ from agent.graph.common import (
 from agent.graph.context import RunContext
 from agent.graph.green import GREEN_TOOLS, editable_files
 from agent.graph.items import load_item
-from agent.graph.loop import edit_tools, run_loop
+from agent.graph.loop import edit_tools, file_state, run_loop
 from agent.graph.state import ItemState, Phase, RunState
 from agent.graph.verify import branch_diff, regression_feedback, suite_green
 from agent.llm.budget import BudgetExceeded
@@ -61,6 +61,8 @@ def ci(state: RunState, ctx: RunContext) -> dict[str, Any]:
                 f"{Phase.CI}-{rounds}",
                 regression_feedback,
                 functools.partial(guard.check_and_restore, ws.root, item),
+                None,
+                file_state(ws.root, editable),
             )
         except BudgetExceeded as exc:
             item = budget_block(item, Phase.CI, exc)

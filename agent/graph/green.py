@@ -29,7 +29,7 @@ from agent.graph.common import (
 )
 from agent.graph.context import RunContext
 from agent.graph.items import load_item
-from agent.graph.loop import LoopResult, edit_tools, run_loop
+from agent.graph.loop import LoopResult, edit_tools, file_state, run_loop
 from agent.graph.narrow import Adjust, called_names, narrowing
 from agent.graph.rewrite import rewrite_attempts
 from agent.graph.state import ItemState, Phase, RunState
@@ -51,18 +51,20 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
     backlog_item = load_item(ctx, item.item_id)
     session = session_for(state, ctx)
     messages = green_messages(ws, item, backlog_item)
+    editable = editable_files(ws, item, backlog_item)
     try:
         result = _rewrite_first(session, ws, ctx, item, backlog_item) or run_loop(
             session,
             ws,
             messages,
-            _tools(ctx, editable_files(ws, item, backlog_item)),
+            _tools(ctx, editable),
             _checker(ws, ctx, item),
             item.item_id,
             Phase.GREEN,
             _feedback(item),
             functools.partial(guard.check_and_restore, ws.root, item),
             narrowing_for(ws, item),
+            file_state(ws.root, editable),
         )
     except BudgetExceeded as exc:
         return update(

@@ -9,9 +9,11 @@ cap stops the next call (BudgetExceeded propagates to the node, which blocks the
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, cast
 
 from pydantic import Field, create_model
@@ -28,6 +30,10 @@ MAX_INVALID = 3
 MAX_FALSE_FINISH = 2
 MAX_STRIKES = 2
 MAX_REPEATS = 2
+CYCLE_NOTE = (
+    "This change brings the code back to a version that was already tested and failed. "
+    "Try a different fix."
+)
 REPEAT_NOTE = (
     "You already tried exactly this action and it did not help (result: {}). It was not run "
     "again. Do something different: read the file again and copy the lines exactly, or change "
@@ -107,16 +113,21 @@ def run_loop(
     feedback: Callable[[bool, str], str],
     guard: Callable[[], list[str]] | None = None,
     adjust: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None,
+    snapshot: Callable[[], str] | None = None,
 ) -> LoopResult:
     """Drive the model until `check` passes; `messages` grows with the conversation.
 
     `guard` (after each edit) undoes changes to test files and names them; the model is told, and
     after MAX_STRIKES such attempts the loop ends with `guard_tripped`. `adjust` may rewrite an
     action's arguments before it runs (see agent.graph.narrow). An action identical to one that
-    already failed since the last edit is not run again; after MAX_REPEATS the loop ends.
+    already failed since the last edit is not run again, and an edit that brings the files back to
+    a state `snapshot` already saw fail (the starting state included) is not checked again; after
+    MAX_REPEATS of either the loop ends.
     """
     loop = _Loop(session, workspace, messages, specs, check, item_id, phase, feedback, guard)
-    loop.adjust = adjust
+    loop.adjust, loop.snapshot = adjust, snapshot
+    if snapshot is not None:
+        loop.failed_states.add(snapshot())
     return loop.run()
 
 
@@ -139,6 +150,8 @@ class _Loop:
     repeats: int = 0
     tried: dict[str, str] = field(default_factory=dict)
     """Action key -> short result, since the last successful edit."""
+    snapshot: Callable[[], str] | None = None
+    failed_states: set[str] = field(default_factory=set)
 
     def run(self) -> LoopResult:
         while True:
@@ -197,12 +210,25 @@ class _Loop:
         self.tried = {} if touched else {key: _short(result.output)}  # a strike counts alone
         if touched:
             return self._strike(touched, message)
+        state = self.snapshot() if self.snapshot is not None else None
+        if state is not None and state in self.failed_states:
+            return self._cycled(message)
         passed, output = self.check()
         if passed:
             self.messages.append(message)
             return LoopResult(True, "check passes", "", output, self.edits)
+        if state is not None:
+            self.failed_states.add(state)
         content = f"{message['content']}\n\n{self.feedback(False, output)}"
         self.messages.append({**message, "content": content})
+        return None
+
+    def _cycled(self, message: Message) -> LoopResult | None:
+        self.repeats += 1
+        if self.repeats >= MAX_REPEATS:
+            reason = "the model went back to code that had already failed"
+            return LoopResult(False, reason, "", "", self.edits)
+        self.messages.append({**message, "content": f"{message['content']}\n\n{CYCLE_NOTE}"})
         return None
 
     def _strike(self, touched: list[str], message: Message) -> LoopResult | None:
@@ -212,6 +238,20 @@ class _Loop:
             return LoopResult(False, note, "", "", self.edits, guard_tripped=True)
         self.messages.append({**message, "content": f"{message['content']}\n\n{note}"})
         return None
+
+
+def file_state(root: Path, paths: Sequence[str]) -> Callable[[], str]:
+    """A snapshot function for run_loop: one hash of the named files' bytes."""
+
+    def state() -> str:
+        digest = hashlib.sha256()
+        for path in paths:
+            target = root / path
+            digest.update(path.encode() + b"\0")
+            digest.update(target.read_bytes() if target.is_file() else b"<absent>")
+        return digest.hexdigest()
+
+    return state
 
 
 def _key(tool: str, args: ToolArgs) -> str:

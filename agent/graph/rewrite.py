@@ -1,18 +1,20 @@
-"""GREEN's first try for small files: ask for the whole corrected file (one structured turn).
+"""GREEN's first try for small files: ask for the whole corrected file in a fenced code block.
 
 Measured with the 1.5B local model: exact old/new edits often fail to match, while rewriting a
-small file whole is one call (as aider's whole-file format). The file is fixed by us and is never
-a test; the check decides, and the tool loop takes over when this does not pass.
+small file whole is one call (as aider's whole-file format). A plain fenced block, not a JSON
+string: inside JSON the model answered with the test file in 2 of 3 samples (binary_search_bounds).
+The file is fixed by us and is never a test; the check decides, and the tool loop takes over when
+no sample passes.
 """
 
 from __future__ import annotations
 
 import ast
-import json
+import re
 from typing import Any
 
 from agent.graph.checks import is_test_file
-from agent.graph.code_context import read_source, strip_fences
+from agent.graph.code_context import read_source
 from agent.graph.common import clip
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Request
@@ -21,13 +23,7 @@ from agent.prompting import render
 from agent.workspace import ItemWorkspace
 
 MAX_LINES = 150
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"content": {"type": "string"}},
-    "required": ["content"],
-    "additionalProperties": False,
-}
-RESPONSE_FORMAT = {"type": "json_schema", "json_schema": {"name": "file", "schema": SCHEMA}}
+BLOCK = re.compile(r"```[\w+-]*[ \t]*\n(?P<body>.*?)(?:\n```|\Z)", re.S)
 
 
 def rewrite_attempts(
@@ -117,13 +113,16 @@ def _ask(
         text=read_source(ws.root, path),
     )
     messages = [
-        {"role": "system", "content": render("system", repo_name=ws.repo_root.name)},
+        {"role": "system", "content": render("system", repo_name=ws.repo_root.name, code=True)},
         {"role": "user", "content": prompt},
     ]
-    request = Request(response_format=RESPONSE_FORMAT, extra=extra)
-    reply = session.reply(messages, item.item_id, Phase.GREEN, request)
-    try:
-        content = json.loads(reply.content or "{}").get("content", "")
-    except (json.JSONDecodeError, AttributeError):
-        return ""
-    return strip_fences(content) if isinstance(content, str) else ""
+    reply = session.reply(messages, item.item_id, Phase.GREEN, Request(extra=extra))
+    return code_block(reply.content or "")
+
+
+def code_block(reply: str) -> str:
+    """The first fenced code block of a reply, or the whole reply when it has no fence."""
+    match = BLOCK.search(reply)
+    if match is None:
+        return reply.strip() + "\n" if reply.strip() else ""
+    return match.group("body").rstrip() + "\n"
