@@ -43,8 +43,13 @@ def _slug(item_id: str) -> str:
 
 
 def recording_settings(repo: Path) -> Settings:
-    return json_settings(
-        repo, rewrite="auto", max_retries=0, max_completion_tokens=768, temperature=0.0
+    return json_settings(  # timeout_s: a recording call on 2 busy cores can take minutes
+        repo,
+        rewrite="auto",
+        max_retries=0,
+        max_completion_tokens=768,
+        temperature=0.0,
+        timeout_s=900,
     )
 
 
@@ -69,20 +74,20 @@ def test_local_model_fixes_the_failing_test(tmp_path: Path) -> None:
 def test_local_model_writes_an_honest_red_test_for_a_ready_feature(tmp_path: Path) -> None:
     repo = demo(tmp_path)
     settings = recording_settings(repo)
+    before = (repo / "calclib" / "numbers.py").read_text(encoding="utf-8")
 
     state, code, _ = run_agent(
         repo, local_model(settings), options(item_id="FEAT-clamp"), settings=settings
     )
 
     [result] = state.results
+    assert (result.outcome, code) == (Outcome.RESOLVED, 0), result.reason
     red_test = git(repo, "show", f"{result.branch}:tests/test_agent_feat_clamp.py")
-    assert "from calclib.numbers import clamp" in red_test
-    # Recorded outcome: RED is honest (fails on the missing name), but the 1.5B model does not get
-    # GREEN: it repeats an edit that already failed, so the phase ends early (9 calls; 13, up to
-    # the step cap, before repeats were detected) and the item is escalated.
-    assert (result.outcome, result.phase, code) == (Outcome.BLOCKED, "green", 1), result.reason
-    assert "the model repeated an action that had failed (replace_text)" in result.reason
-    assert result.calls == 9 and item(repo, "FEAT-clamp").status is Status.BLOCKED
+    assert "from calclib.numbers import clamp" in red_test  # RED: honest, fails on the missing name
+    assert "def clamp(" in git(repo, "show", f"{result.branch}:calclib/numbers.py")
+    assert (repo / "calclib" / "numbers.py").read_text(encoding="utf-8") == before
+    assert item(repo, "FEAT-clamp").status is Status.PR
+    assert result.calls == 2  # recorded: the RED test, then one whole-file rewrite
 
 
 @pytest.mark.vcr
@@ -112,9 +117,10 @@ def test_local_model_drafts_criteria_for_a_fixme_and_the_human_accepts(tmp_path:
     assert item(repo, fixme.id).acceptance_criteria == drafted  # agreed criteria were saved
     red_test = git(repo, "show", f"{result.branch}:tests/test_agent_{_slug(fixme.id)}.py")
     assert "slugify" in red_test
-    # Recorded outcome: the 1.5B model answers the whole-file rewrite with its test (refused: it
-    # lacks slugify), then repeats a no-op edit; the phase ends early and the item is escalated.
-    assert (result.outcome, result.phase, code) == (Outcome.BLOCKED, "green", 1), result.reason
-    assert "the model repeated an action that had failed (replace_text)" in result.reason
-    assert result.calls == 8 and item(repo, fixme.id).status is Status.BLOCKED
+    # Recorded outcome: the FIXME is fixed on its branch and its marker removed there only.
+    assert (result.outcome, code) == (Outcome.RESOLVED, 0), result.reason
+    fixed = git(repo, "show", f"{result.branch}:calclib/text.py")
+    assert "FIXME" not in fixed and "def slugify(" in fixed
+    assert item(repo, fixme.id).status is Status.PR
     assert "FIXME" in (repo / "calclib" / "text.py").read_text()  # the user's tree is untouched
+    assert result.calls == 3  # recorded: criteria draft, RED test, one whole-file rewrite
