@@ -15,6 +15,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     for name in [n for n in __import__("os").environ if n.startswith(("AGENT_", "OPENAI_"))]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-dummy")
+    # pytest does not truncate assertion output when CI or BUILD_NUMBER is set; the target
+    # repositories' test runs must print the same in CI as where cassettes were recorded.
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("BUILD_NUMBER", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     yield
