@@ -13,18 +13,16 @@ import gc
 import json
 import os
 import sys
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from agent.discovery import defaults
 from agent.discovery.model import Found
 from agent.errors import AgentError
 
-T = TypeVar("T")
 FLAGS = frozenset(("--json", "--no-write"))
 VALUED = ("--sources", "--now")
 
@@ -131,7 +129,7 @@ def defaults_apply(root: Path, env: Mapping[str, str]) -> bool:
 def discover_json(root: Path, now: datetime) -> str:
     """Scan the comments of `root` (cache kept up to date) and return the items as JSON."""
     from agent.discovery.cache import ensure_excluded
-    from agent.discovery.files import check_repo, list_files
+    from agent.discovery.files import check_repo, in_background, list_files
 
     options = DefaultOptions()
     _commit, exclude_file = check_repo(root)
@@ -147,29 +145,6 @@ def discover_json(root: Path, now: datetime) -> str:
     cache.save()
     stamp = now.astimezone(UTC).isoformat().replace("+00:00", "Z")
     return json.dumps(new_items(result.found, stamp), ensure_ascii=False) + "\n"
-
-
-def in_background(work: Callable[[], T]) -> Callable[[], T]:
-    """Start `work` in a thread; the returned function waits for its result (or its error)."""
-    outcome: list[T] = []
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as exc:  # re-raised in the caller's thread
-            errors.append(exc)
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-
-    def wait() -> T:
-        worker.join()
-        if errors:
-            raise errors[0]
-        return outcome[0]
-
-    return wait
 
 
 def new_items(found: list[Found], stamp: str) -> list[dict[str, Any]]:

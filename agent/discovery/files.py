@@ -114,22 +114,31 @@ def staged_records(output: str) -> list[tuple[str, str, str]]:
 
 def _both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
     """Run two git listings at once (each waits on its own process)."""
-    second_result: list[B] = []
+    wait = in_background(second)
+    return first(), wait()
+
+
+def in_background(work: Callable[[], A]) -> Callable[[], A]:
+    """Start `work` in a thread; the returned function waits for its result (or its error)."""
+    outcome: list[A] = []
     errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            second_result.append(second())
+            outcome.append(work())
         except BaseException as exc:  # re-raised in the caller's thread
             errors.append(exc)
 
     worker = threading.Thread(target=target, daemon=True)
     worker.start()
-    first_result = first()
-    worker.join()
-    if errors:
-        raise errors[0]
-    return first_result, second_result[0]
+
+    def wait() -> A:
+        worker.join()
+        if errors:
+            raise errors[0]
+        return outcome[0]
+
+    return wait
 
 
 def _count(skipped: dict[str, int], why: str) -> None:

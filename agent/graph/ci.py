@@ -21,11 +21,12 @@ from agent.graph.common import (
     current,
     record,
     session_for,
+    system_message,
     update,
     workspace_for,
 )
 from agent.graph.context import RunContext
-from agent.graph.green import GREEN_TOOLS, editable_files
+from agent.graph.green import GREEN_TOOLS, editable_files, focus_files
 from agent.graph.items import load_item
 from agent.graph.loop import edit_tools, file_state, run_loop
 from agent.graph.state import ItemState, Phase, RunState
@@ -49,7 +50,7 @@ def ci(state: RunState, ctx: RunContext) -> dict[str, Any]:
     while not passed and rounds < ctx.settings.agent.regression_rounds:
         rounds += 1
         session = session or session_for(state, ctx)
-        editable = editable_files(ws, item, load_item(ctx, item.item_id))
+        editable = editable_files(ws, focus_files(ws, item, load_item(ctx, item.item_id)))
         try:
             run_loop(
                 session,
@@ -88,8 +89,7 @@ def regression_messages(ws: ItemWorkspace, failure: str) -> list[Message]:
         if not is_test_file(path) and (ws.root / path).is_file()
     ][:MAX_FILES]
     task = render("regression", failure=clip(failure), diff=clip(diff, 1500), files=files)
-    system = render("system", repo_name=ws.repo_root.name)
-    return [{"role": "system", "content": system}, {"role": "user", "content": task}]
+    return [system_message(ws), {"role": "user", "content": task}]
 
 
 def _verdict(ws: ItemWorkspace, item: ItemState, passed: bool, output: str) -> ItemState:

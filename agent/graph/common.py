@@ -10,12 +10,19 @@ from typing import Any
 from agent.graph.context import RunContext
 from agent.graph.state import Blocked, ItemState, PhaseRecord, RunState
 from agent.llm.budget import BudgetExceeded, Ledger
+from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
+from agent.prompting import render
 from agent.secrets import redact
 from agent.tokens import encoding
 from agent.workspace import ItemWorkspace, open_workspace
 
 OUTPUT_TOKENS = 1200
+
+
+def system_message(ws: ItemWorkspace, code: bool = False) -> Message:
+    """The system prompt: one JSON action per turn, or (code) a whole file in a fenced block."""
+    return {"role": "system", "content": render("system", repo_name=ws.repo_root.name, code=code)}
 
 
 def workspace_for(state: RunState, ctx: RunContext) -> ItemWorkspace:

@@ -24,6 +24,7 @@ from agent.graph.common import (
     current,
     record,
     session_for,
+    system_message,
     update,
     workspace_for,
 )
@@ -50,10 +51,11 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
     item, ws = current(state), workspace_for(state, ctx)
     backlog_item = load_item(ctx, item.item_id)
     session = session_for(state, ctx)
-    messages = green_messages(ws, item, backlog_item)
-    editable = editable_files(ws, item, backlog_item)
+    focus = focus_files(ws, item, backlog_item)
+    messages = green_messages(ws, item, backlog_item, focus)
+    editable = editable_files(ws, focus)
     try:
-        result = _rewrite_first(session, ws, ctx, item, backlog_item) or run_loop(
+        result = _rewrite_first(session, ws, ctx, item, focus) or run_loop(
             session,
             ws,
             messages,
@@ -83,12 +85,11 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
     return update(record(item, Phase.GREEN, item.blocked is None, started), session)
 
 
-def green_messages(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[Message]:
-    """The system prompt and the task: criteria, the failing output, the files to change."""
-    files = [
-        {"path": path, "text": read_source(ws.root, path)}
-        for path in focus_files(ws, item, backlog_item)
-    ]
+def green_messages(
+    ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem, focus: list[str]
+) -> list[Message]:
+    """The system prompt and the task: criteria, the failing output, the `focus` files."""
+    files = [{"path": path, "text": read_source(ws.root, path)} for path in focus]
     assert item.check is not None
     task = render(
         "green",
@@ -98,8 +99,7 @@ def green_messages(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem
         failure=item.red_output,
         files=files,
     )
-    system = render("system", repo_name=ws.repo_root.name)
-    return [{"role": "system", "content": system}, {"role": "user", "content": task}]
+    return [system_message(ws), {"role": "user", "content": task}]
 
 
 def _rewrite_first(
@@ -107,13 +107,12 @@ def _rewrite_first(
     ws: ItemWorkspace,
     ctx: RunContext,
     item: ItemState,
-    backlog_item: BacklogItem,
+    focus: list[str],
 ) -> LoopResult | None:
     """Whole-file rewrite of the focus file first (json mode); None to go on with the tool loop."""
     setting = ctx.settings.agent.green_rewrite
     if setting == "off" or (setting == "auto" and ctx.mode != "json"):
         return None
-    focus = focus_files(ws, item, backlog_item)
     if not focus:
         return None
     agent = ctx.settings.agent
@@ -134,9 +133,8 @@ def _tools(ctx: RunContext, editable: list[str]) -> list[Any]:
     return edit_tools(GREEN_TOOLS, available_tools(ctx.settings), editable)
 
 
-def editable_files(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[str]:
-    """Files GREEN may change: the code under test (never tests), most relevant first."""
-    shown = focus_files(ws, item, backlog_item)
+def editable_files(ws: ItemWorkspace, shown: list[str]) -> list[str]:
+    """Files GREEN may change: the `shown` focus files first, then other non-test code."""
     others = [p for p in tracked_python(ws.root) if not is_test_file(p) and p not in shown]
     return [*shown, *others][:MAX_EDITABLE]
 

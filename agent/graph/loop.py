@@ -124,10 +124,12 @@ def run_loop(
     a state `snapshot` already saw fail (the starting state included) is not checked again; after
     MAX_REPEATS of either the loop ends.
     """
-    loop = _Loop(session, workspace, messages, specs, check, item_id, phase, feedback, guard)
-    loop.adjust, loop.snapshot = adjust, snapshot
+    loop = _Loop(
+        session, workspace, messages, specs, check, item_id, phase, feedback,
+        guard=guard, adjust=adjust, snapshot=snapshot,
+    )  # fmt: skip
     if snapshot is not None:
-        loop.failed_states.add(snapshot())
+        loop.failed_states.add(snapshot())  # the starting state fails the check
     return loop.run()
 
 
@@ -141,7 +143,7 @@ class _Loop:
     item_id: str
     phase: str
     feedback: Callable[[bool, str], str]
-    guard: Callable[[], list[str]] | None
+    guard: Callable[[], list[str]] | None = None
     adjust: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
     invalid: int = 0
     false_finish: int = 0

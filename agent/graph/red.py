@@ -25,6 +25,7 @@ from agent.graph.common import (
     record,
     session_for,
     sha256_file,
+    system_message,
     update,
     workspace_for,
 )
@@ -172,7 +173,7 @@ def _ask_for_test(
         test_path=path,
     )
     messages = [
-        {"role": "system", "content": render("system", repo_name=ws.repo_root.name)},
+        system_message(ws),
         {"role": "user", "content": prompt},
     ]
     reply = session.reply(

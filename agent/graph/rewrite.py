@@ -15,7 +15,7 @@ from typing import Any
 
 from agent.graph.checks import is_test_file
 from agent.graph.code_context import read_source
-from agent.graph.common import clip
+from agent.graph.common import clip, system_message
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Request
 from agent.llm.session import ModelSession
@@ -113,7 +113,7 @@ def _ask(
         text=read_source(ws.root, path),
     )
     messages = [
-        {"role": "system", "content": render("system", repo_name=ws.repo_root.name, code=True)},
+        system_message(ws, code=True),
         {"role": "user", "content": prompt},
     ]
     reply = session.reply(messages, item.item_id, Phase.GREEN, Request(extra=extra))

@@ -19,12 +19,11 @@ from agent.graph.common import (
     current,
     record,
     session_for,
+    system_message,
     update,
     workspace_for,
 )
 from agent.graph.context import RunContext
-from agent.graph.green import green_messages
-from agent.graph.items import load_item
 from agent.graph.loop import edit_tools, run_loop
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
@@ -46,7 +45,7 @@ def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
     snapshot = _stash_snapshot(ws.root)
     session = session_for(state, ctx)
     messages = [
-        *green_messages(ws, item, load_item(ctx, item.item_id))[:1],
+        system_message(ws),
         {"role": "user", "content": render("refactor", diff=clip(branch_diff(ws), 1500))},
     ]
     with contextlib.suppress(BudgetExceeded):  # optional pass: a cap only ends it
