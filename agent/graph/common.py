@@ -20,9 +20,10 @@ from agent.workspace import ItemWorkspace, open_workspace
 OUTPUT_TOKENS = 1200
 
 
-def system_message(ws: ItemWorkspace, code: bool = False) -> Message:
-    """The system prompt: one JSON action per turn, or (code) a whole file in a fenced block."""
-    return {"role": "system", "content": render("system", repo_name=ws.repo_root.name, code=code)}
+def system_message(ws: ItemWorkspace, code: bool = False, unit: str = "file") -> Message:
+    """The system prompt: one JSON action per turn, or (code) a whole `unit` in a fenced block."""
+    content = render("system", repo_name=ws.repo_root.name, code=code, unit=unit)
+    return {"role": "system", "content": content}
 
 
 def workspace_for(state: RunState, ctx: RunContext) -> ItemWorkspace:

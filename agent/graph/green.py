@@ -29,10 +29,11 @@ from agent.graph.common import (
     workspace_for,
 )
 from agent.graph.context import RunContext
+from agent.graph.function_fix import function_attempts
 from agent.graph.items import load_item
 from agent.graph.loop import LoopResult, edit_tools, file_state, run_loop
 from agent.graph.narrow import Adjust, called_names, narrowing
-from agent.graph.rewrite import rewrite_attempts
+from agent.graph.rewrite import rewrite_attempts, rewrite_enabled
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
@@ -110,23 +111,18 @@ def _rewrite_first(
     focus: list[str],
 ) -> LoopResult | None:
     """Whole-file rewrite of the focus file first (json mode); None to go on with the tool loop."""
-    setting = ctx.settings.agent.green_rewrite
-    if setting == "off" or (setting == "auto" and ctx.mode != "json"):
+    if not rewrite_enabled(ctx) or not focus:
         return None
-    if not focus:
-        return None
-    agent = ctx.settings.agent
-    passed, output = rewrite_attempts(
-        session,
-        ws,
-        item,
-        focus[0],
-        _checker(ws, ctx, item),
-        (agent.rewrite_samples, agent.rewrite_temperature),
-    )
-    if not passed:
-        return None
-    return LoopResult(True, "check passes", f"rewrote {focus[0]}", output, 1)
+    sampling = (ctx.settings.agent.rewrite_samples, ctx.settings.agent.rewrite_temperature)
+    check = _checker(ws, ctx, item)
+    passed, output = rewrite_attempts(session, ws, item, focus[0], check, sampling)
+    if passed:
+        return LoopResult(True, "check passes", f"rewrote {focus[0]}", output, 1)
+    for path in focus:
+        passed, output = function_attempts(session, ws, item, path, check, sampling)
+        if passed:
+            return LoopResult(True, "check passes", f"fixed the called code in {path}", output, 1)
+    return None
 
 
 def _tools(ctx: RunContext, editable: list[str]) -> list[Any]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from agent.graph.checks import is_test_file
 from agent.graph.code_context import read_source
 from agent.graph.common import clip, system_message
+from agent.graph.context import RunContext
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Request
 from agent.llm.session import ModelSession
@@ -33,11 +35,14 @@ def rewrite_attempts(
     path: str,
     check: Any,
     sampling: tuple[int, float] = (1, 0.0),
+    regression: str = "",
 ) -> tuple[bool, str]:
     """Ask for the corrected file up to `sampling[0]` times; (passed, last check output).
 
     The first answer comes at the model's own temperature; the others are sampled at
     `sampling[1]` with seeds 1, 2, ...: the check, not the model, picks the one that works.
+    With `regression` (CI's failing output) the file already holds GREEN's fix and the check
+    is the whole suite.
     """
     target = ws.root / path
     if is_test_file(path) or not target.is_file():
@@ -45,12 +50,17 @@ def rewrite_attempts(
     original = target.read_text(encoding="utf-8")
     if original.count("\n") > MAX_LINES or item.check is None:
         return False, ""
-    failure, output = item.red_output, ""
+    red = clip(regression or item.red_output, 800)
+    failure, output = regression or item.red_output, ""
+    ask = _Ask(session, ws, item, path, Phase.CI if regression else Phase.GREEN)
     samples, temperature = sampling
     for attempt in range(samples):
         extra = {"temperature": temperature, "seed": attempt} if attempt else {}
-        content = _ask(session, ws, item, path, failure, extra)
+        content = ask(failure, extra)
         problem = shape_problem(path, original, content)
+        if not problem and content.strip() == original.strip():
+            failure = f"Your reply left {path} unchanged, so the test still fails:\n{red}"
+            continue
         if problem:
             failure = f"Your reply was not used: {problem}. Reply with the whole of {path}."
             continue
@@ -92,32 +102,41 @@ def _top_names(tree: ast.Module) -> set[str]:
     return {node.name for node in tree.body if isinstance(node, kinds)}
 
 
-def _ask(
-    session: ModelSession,
-    ws: ItemWorkspace,
-    item: ItemState,
-    path: str,
-    failure: str,
-    extra: dict[str, Any],
-) -> str:
-    assert item.check is not None
-    test_path = item.check.file or item.check.target.split("::", 1)[0]
-    prompt = render(
-        "rewrite",
-        title=item.title,
-        criteria=item.criteria,
-        test_path=test_path,
-        test_code=read_source(ws.root, test_path) if (ws.root / test_path).is_file() else "",
-        path=path,
-        failure=failure,
-        text=read_source(ws.root, path),
-    )
-    messages = [
-        system_message(ws, code=True),
-        {"role": "user", "content": prompt},
-    ]
-    reply = session.reply(messages, item.item_id, Phase.GREEN, Request(extra=extra))
-    return code_block(reply.content or "")
+@dataclass(frozen=True)
+class _Ask:
+    """One rewrite request: the file, the RED test beside it, the failure so far."""
+
+    session: ModelSession
+    ws: ItemWorkspace
+    item: ItemState
+    path: str
+    phase: Phase
+
+    def __call__(self, failure: str, extra: dict[str, Any]) -> str:
+        ws, item, path = self.ws, self.item, self.path
+        assert item.check is not None
+        test_path = item.check.file or item.check.target.split("::", 1)[0]
+        prompt = render(
+            "rewrite",
+            title=item.title,
+            criteria=item.criteria,
+            test_path=test_path,
+            test_code=read_source(ws.root, test_path) if (ws.root / test_path).is_file() else "",
+            path=path,
+            failure=failure,
+            text=read_source(ws.root, path),
+            regression=self.phase == Phase.CI,
+        )
+        messages = [system_message(ws, code=True), {"role": "user", "content": prompt}]
+        request = Request(extra=extra)
+        reply = self.session.reply(messages, item.item_id, self.phase, request)
+        return code_block(reply.content or "")
+
+
+def rewrite_enabled(ctx: RunContext) -> bool:
+    """Whether whole-file rewrites are tried (`agent.green_rewrite`; auto: json action mode)."""
+    setting = ctx.settings.agent.green_rewrite
+    return setting == "on" or (setting == "auto" and ctx.mode == "json")
 
 
 def code_block(reply: str) -> str:

@@ -1,0 +1,178 @@
+"""GREEN's second try: the functions the failing test calls, fixed alone after naming the bug.
+
+Measured with the 1.5B local model on the bug-fix corpus: where whole-file rewrites missed, the
+greedy answer was the file unchanged and the sampled ones were the test file or the same code.
+Here the model sees only the test function and the functions it calls (with the module functions
+those call), is asked first to say which line is wrong, then for the corrected functions. Only
+the defs it was shown are taken from the reply, whatever else it holds, and spliced back in
+place; the check decides, as for rewrites.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from agent.graph.checks import is_test_file
+from agent.graph.common import clip, system_message
+from agent.graph.narrow import called_names
+from agent.graph.rewrite import code_block, shape_problem
+from agent.graph.state import ItemState, Phase
+from agent.llm.protocol import Request
+from agent.llm.session import ModelSession
+from agent.prompting import render
+from agent.secrets import redact
+from agent.workspace import ItemWorkspace
+
+MAX_FUNCTIONS = 3
+FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One function of a module: its name, 0-based [start, end) lines and indentation."""
+
+    name: str
+    start: int
+    end: int
+    indent: str
+
+
+def function_spans(text: str, names: set[str]) -> list[Span]:
+    """The uniquely named functions of `text` in `names`, then the module functions they call."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    defs: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, FUNCTION_KINDS):
+            defs.setdefault(node.name, []).append(node)
+    unique = {name: nodes[0] for name, nodes in defs.items() if len(nodes) == 1}
+    chosen = [unique[name] for name in sorted(names) if name in unique]
+    for node in list(chosen):
+        for name in sorted(_called(node)):
+            callee = unique.get(name)
+            if callee is not None and callee not in chosen and callee.col_offset == 0:
+                chosen.append(callee)
+    lines = text.splitlines(keepends=True)
+    return sorted(
+        (_span(node, lines) for node in chosen[:MAX_FUNCTIONS]), key=lambda span: span.start
+    )
+
+
+def _called(node: ast.AST) -> set[str]:
+    return {
+        call.func.id
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    }
+
+
+def _span(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> Span:
+    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    assert node.end_lineno is not None
+    line = lines[first - 1]
+    return Span(node.name, first - 1, node.end_lineno, line[: len(line) - len(line.lstrip())])
+
+
+def splice(text: str, spans: list[Span], reply: str) -> tuple[str, str | None]:
+    """`text` with each shown function replaced by the reply's def of that name; (text, problem)."""
+    try:
+        tree = ast.parse(reply)
+    except SyntaxError as exc:
+        return text, f"it is not valid Python (line {exc.lineno}: {exc.msg})"
+    found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, FUNCTION_KINDS) and node.name not in found:
+            found[node.name] = node
+    wanted = [span for span in spans if span.name in found]
+    if not wanted:
+        return text, f"it has no def of {', '.join(span.name for span in spans)}"
+    lines = text.splitlines(keepends=True)
+    reply_lines = reply.splitlines(keepends=True)
+    for span in sorted(wanted, key=lambda s: s.start, reverse=True):
+        source = "".join(_span_lines(found[span.name], reply_lines))
+        body = textwrap.indent(textwrap.dedent(source), span.indent)
+        lines[span.start : span.end] = [body if body.endswith("\n") else body + "\n"]
+    return "".join(lines), None
+
+
+def _span_lines(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> list[str]:
+    span = _span(node, lines)
+    return lines[span.start : span.end]
+
+
+def source_of_test(text: str, node_id: str) -> str:
+    """The source of the test function `node_id` names (the whole file when it is not found)."""
+    name = node_id.rsplit("::", 1)[-1].split("[", 1)[0]
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    lines = text.splitlines(keepends=True)
+    for node in ast.walk(tree):
+        if isinstance(node, FUNCTION_KINDS) and node.name == name:
+            return textwrap.dedent("".join(_span_lines(node, lines)))
+    return text
+
+
+def function_attempts(
+    session: ModelSession,
+    ws: ItemWorkspace,
+    item: ItemState,
+    path: str,
+    check: Callable[[], tuple[bool, str]],
+    sampling: tuple[int, float] = (1, 0.0),
+) -> tuple[bool, str]:
+    """Ask for the called functions, corrected, up to `sampling[0]` times; (passed, output)."""
+    target, test = ws.root / path, item.check
+    if is_test_file(path) or not target.is_file() or test is None or test.kind != "pytest":
+        return False, ""
+    if not test.file or not (ws.root / test.file).is_file():
+        return False, ""
+    original = target.read_text(encoding="utf-8")
+    spans = function_spans(original, called_names(ws.root, test.file, test.target))
+    if not spans:
+        return False, ""
+    prompt = _prompt(ws, item, path, original, spans)
+    samples, temperature = sampling
+    output = ""
+    for attempt in range(samples):
+        extra = {"temperature": temperature, "seed": attempt} if attempt else {}
+        messages = [system_message(ws, code=True, unit="function"), _user(prompt)]
+        reply = session.reply(messages, item.item_id, Phase.GREEN, Request(extra=extra))
+        text, problem = splice(original, spans, code_block(reply.content or ""))
+        if problem or text == original or shape_problem(path, original, text):
+            continue
+        target.write_text(text, encoding="utf-8")
+        passed, output = check()
+        if passed:
+            return True, output
+        target.write_text(original, encoding="utf-8")
+    return False, output
+
+
+def _user(prompt: str) -> dict[str, Any]:
+    return {"role": "user", "content": prompt}
+
+
+def _prompt(ws: ItemWorkspace, item: ItemState, path: str, text: str, spans: list[Span]) -> str:
+    assert item.check is not None and item.check.file
+    test_text = (ws.root / item.check.file).read_text(encoding="utf-8", errors="replace")
+    lines = text.splitlines(keepends=True)
+    code = "\n\n".join(
+        textwrap.dedent("".join(lines[span.start : span.end])).rstrip() for span in spans
+    )
+    return render(
+        "fix_function",
+        test_id=item.check.target,
+        test_code=redact(source_of_test(test_text, item.check.target)).rstrip(),
+        failure=clip(item.red_output, 600),
+        path=path,
+        names=[span.name for span in spans],
+        code=redact(code),
+    )
