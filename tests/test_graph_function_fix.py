@@ -79,8 +79,8 @@ def test_when_whole_file_rewrites_fail_the_called_function_is_fixed_alone(
         fenced(OPS),  # unchanged: refused before any run
         fenced(OPS_TESTS),  # the test: refused
         fenced(OPS.replace("return a + b\n", "return a * b\n")),  # runs, still red
-        "The return adds instead of subtracting.\n"
-        + fenced(OPS_TESTS.split("\n\n\n")[-1] + "\n\ndef difference(a, b):\n    return a - b\n"),
+        "The return adds instead of subtracting; it must be `return a - b`.",  # no code yet
+        fenced(OPS_TESTS.split("\n\n\n")[-1] + "\n\ndef difference(a, b):\n    return a - b\n"),
     )
     settings = json_settings(repo, rewrite="on")
 
@@ -88,12 +88,15 @@ def test_when_whole_file_rewrites_fail_the_called_function_is_fixed_alone(
 
     [result] = state.results
     assert result.outcome is Outcome.RESOLVED, result.reason
-    assert len(model.calls) == 4
+    assert len(model.calls) == 5
     assert "left ops.py unchanged" in model.calls[1].messages[-1]["content"]
     prompt = model.calls[3].messages[-1]["content"]
     assert "def test_difference" in prompt and "def test_add" not in prompt
     assert "def difference(a, b)" in prompt and "def add" not in prompt
     assert "corrected function" in model.calls[3].messages[0]["content"]
+    follow = model.calls[4].messages
+    assert follow[-2]["content"].startswith("The return adds instead")  # its own answer
+    assert follow[-1]["content"].startswith("Now reply with the corrected difference in one")
     fixed = git(repo, "show", f"{result.branch}:ops.py")
     assert fixed == OPS[: OPS.rindex("a + b")] + "a - b\n"
     tests = git(repo, "show", f"{result.branch}:tests/test_ops.py")

@@ -14,14 +14,13 @@ import ast
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from agent.graph.checks import is_test_file
 from agent.graph.common import clip, system_message
 from agent.graph.narrow import called_names
-from agent.graph.rewrite import code_block, shape_problem
+from agent.graph.rewrite import BLOCK, code_block, shape_problem
 from agent.graph.state import ItemState, Phase
-from agent.llm.protocol import Request
+from agent.llm.protocol import Message, Request
 from agent.llm.session import ModelSession
 from agent.prompting import render
 from agent.secrets import redact
@@ -144,8 +143,8 @@ def function_attempts(
     for attempt in range(samples):
         extra = {"temperature": temperature, "seed": attempt} if attempt else {}
         messages = [system_message(ws, code=True, unit="function"), _user(prompt)]
-        reply = session.reply(messages, item.item_id, Phase.GREEN, Request(extra=extra))
-        text, problem = splice(original, spans, code_block(reply.content or ""))
+        code = _answer(session, messages, item.item_id, Request(extra=extra), spans)
+        text, problem = splice(original, spans, code)
         if problem or text == original or shape_problem(path, original, text):
             continue
         target.write_text(text, encoding="utf-8")
@@ -156,7 +155,24 @@ def function_attempts(
     return False, output
 
 
-def _user(prompt: str) -> dict[str, Any]:
+def _answer(
+    session: ModelSession,
+    messages: list[Message],
+    item_id: str,
+    request: Request,
+    spans: list[Span],
+) -> str:
+    """The reply's code block; a reply that only names the bug is asked once for the code."""
+    reply = session.reply(messages, item_id, Phase.GREEN, request).content or ""
+    if BLOCK.search(reply) or not reply.strip():
+        return code_block(reply)
+    names = ", ".join(span.name for span in spans)
+    follow = f"Now reply with the corrected {names} in one ```python code block."
+    messages = [*messages, {"role": "assistant", "content": reply}, _user(follow)]
+    return code_block(session.reply(messages, item_id, Phase.GREEN, request).content or "")
+
+
+def _user(prompt: str) -> Message:
     return {"role": "user", "content": prompt}
 
 
