@@ -71,6 +71,7 @@ def test_canaries_never_reach_tool_output(tmp_path: Path) -> None:
         text = everything(result)
         for canary in CANARIES:
             assert canary not in text, f"{name} leaked {canary[:6]}...: {text[:500]}"
+            assert canary[:8] not in text, f"{name} leaked a prefix of {canary[:4]}: {text[:500]}"
     outputs = [result.output for _name, result in results]
     assert "rule '.env*'" in outputs[0] and outputs[4] == "no match for 'PASSWORD'"
     assert 'AWS_KEY_ID = "[REDACTED]"' in outputs[1]
@@ -78,3 +79,13 @@ def test_canaries_never_reach_tool_output(tmp_path: Path) -> None:
         assert "[REDACTED]" in outputs[index], results[index][0]
     assert "rule '.env*'" in outputs[13]  # cat HEAD:.env
     assert results[15][1].ok  # the change itself is committed; only outputs are clean
+
+
+def test_abbreviated_tokens_in_assertion_messages_are_redacted_but_prose_is_not() -> None:
+    from agent.secrets import redact
+
+    message = "assert 'AKIAZZCANARY7F3A9C2E' == 'ghp_C4n4ryC4...yC4n4ryC4n4ry'"
+    assert redact(message) == "assert '[REDACTED]' == '[REDACTED]'"
+    assert redact("key sk-proj-abc\u2026xyz end") == "key [REDACTED] end"
+    prose = "Wait... the task_list... is empty; skip ghp_ ... later"
+    assert redact(prose) == prose
