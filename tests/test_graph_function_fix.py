@@ -123,3 +123,20 @@ def test_a_ci_regression_is_fixed_by_a_whole_file_rewrite_checked_by_the_suite(
     assert "return x * 2" in prompt  # the file as GREEN left it
     assert git(repo, "show", f"{result.branch}:scale.py") == proper
     assert code == 0
+
+
+def test_a_ci_rewrite_that_undoes_the_fix_is_not_taken_for_green(tmp_path: Path) -> None:
+    repo, item_id = repo_with(tmp_path, "scale", SCALE, SCALE_TESTS)
+    breaks_other = SCALE.replace("x * factor", "x * 2")
+    proper = SCALE.replace("factor=3", "factor=2")
+    model = scripted(fenced(breaks_other), fenced(SCALE), fenced(proper))
+    settings = json_settings(repo, rewrite="on")
+
+    state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
+
+    [result] = state.results
+    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert len(model.calls) == 3  # the original back: the RED test fails again, so sampled on
+    assert model.calls[2].request.extra == {"temperature": 0.7, "seed": 1}
+    assert git(repo, "show", f"{result.branch}:scale.py") == proper
+    assert code == 0

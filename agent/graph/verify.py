@@ -95,14 +95,17 @@ def branch_diff(ws: ItemWorkspace) -> str:
 
 
 def suite_green(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> tuple[bool, str]:
-    """Whole suite: no failure beyond those that failed before the item started."""
+    """Whole suite: no failure beyond those that failed before the item (the RED test must pass)."""
     from tools.tests import summarize
 
     run = run_tests(ws.root, ctx.settings.tests)
     if run.timed_out or run.report is None:
         return False, summarize(run)
     failing = {case.node_id for case in run.report.problems}
-    new = sorted(failing - set(item.baseline_failures))
+    expected = set(item.baseline_failures)
+    if item.check is not None and item.check.kind == "pytest":
+        expected.discard(item.check.target)  # failed at the start, must pass from GREEN on
+    new = sorted(failing - expected)
     return not new, summarize(run) if new else "all tests pass"
 
 
