@@ -44,7 +44,7 @@ BENCH_AGENTS ?= ours,aider,mini
 bench-bugfix: setup
 	sh bench/bugfix/install_peers.sh
 	$(BIN)/python bench/bugfix/check_tasks.py
-	$(BIN)/python bench/bugfix/run.py --agents $(BENCH_AGENTS) --timeout 480
+	$(BIN)/python bench/bugfix/run.py --agents $(BENCH_AGENTS) --timeout 600
 	$(BIN)/python bench/bugfix/report.py
 
 ## bench-overhead: wall time of a replayed `agent run` split into model, tests, git, scanners and
