@@ -1,11 +1,15 @@
 """Merge a resolved item into the base branch, only when every auto-approve rule holds.
 
-The user's working tree is never touched: the base branch is only fast-forwarded, and only when it
-is not checked out in any worktree (moving a checked-out branch would change the user's files).
+The user's working tree is never touched: the base branch moves only when it is not checked out in
+any worktree (moving a checked-out branch would change the user's files). It is fast-forwarded
+when it can be; when it moved on since the item started, a merge commit is built without any
+worktree (`git merge-tree --write-tree`, git 2.38+) and only when the two merge cleanly. The ref
+is updated with its old value as a guard, so a concurrent change is never overwritten.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +22,7 @@ from agent.scoring import score_item
 
 
 def try_auto_merge(ctx: RunContext, item: ItemState, base: str, now: datetime) -> tuple[bool, str]:
-    """Fast-forward `base` to the item's commit if allowed; (merged, why)."""
+    """Merge the item's commit into `base` if allowed (fast-forward, else a clean merge commit)."""
     if not ctx.options.auto_merge or item.commit is None:
         return False, "left for review"
     scope = load_scope(ctx.repo, ctx.settings.scope)
@@ -27,10 +31,13 @@ def try_auto_merge(ctx: RunContext, item: ItemState, base: str, now: datetime) -
     approved, why = auto_approval(scope, wsjf, files, coverage=None)
     if not approved:
         return False, f"not merged: {why}"
-    return _fast_forward(ctx.repo, base, item.commit)
+    author = ctx.settings.workspace.author_name, ctx.settings.workspace.author_email
+    return _merge(ctx.repo, base, item.branch or item.commit[:12], item.commit, author)
 
 
-def _fast_forward(repo_path: Path, base: str, commit: str) -> tuple[bool, str]:
+def _merge(
+    repo_path: Path, base: str, branch: str, commit: str, author: tuple[str, str]
+) -> tuple[bool, str]:
     repo = gitutil.open_repo(repo_path)
     if any(entry.branch == base for entry in gitutil.worktrees(repo)):
         return (
@@ -40,8 +47,42 @@ def _fast_forward(repo_path: Path, base: str, commit: str) -> tuple[bool, str]:
     ancestor = proc.run(
         ["git", "merge-base", "--is-ancestor", base, commit], cwd=repo_path, timeout=60
     )
-    if not ancestor.ok:
-        return False, f"not merged: {base} moved on; the branch needs a real merge"
     old = repo.git.rev_parse(base)
+    if not ancestor.ok:
+        return _merge_commit(repo_path, base, old, branch, commit, author)
     repo.git.update_ref(f"refs/heads/{base}", commit, old)
     return True, f"merged into {base} (fast-forward)"
+
+
+def _merge_commit(
+    repo_path: Path, base: str, old: str, branch: str, commit: str, author: tuple[str, str]
+) -> tuple[bool, str]:
+    """A merge commit of `commit` into `base` (at `old`), built without a worktree."""
+    tree = proc.run(
+        ["git", "merge-tree", "--write-tree", "--no-messages", old, commit],
+        cwd=repo_path,
+        timeout=60,
+    )
+    if tree.returncode == 1:
+        return (
+            False,
+            f"not merged: {base} moved on and conflicts with the branch; merge it yourself",
+        )
+    if not tree.ok or not tree.stdout.strip():
+        return False, f"not merged: {base} moved on; the branch needs a merge (git 2.38+ does it)"
+    name, email = author
+    env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
+    env |= {"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+    message = f"Merge branch '{branch}' into {base}"
+    args = ["git", "-c", "commit.gpgsign=false", "commit-tree", tree.stdout.split()[0]]
+    args += ["-p", old, "-p", commit, "-m", message]
+    made = proc.run(args, cwd=repo_path, timeout=60, env=os.environ | env)
+    if not made.ok:
+        return False, f"not merged: git commit-tree failed: {made.output.strip()[:200]}"
+    merge = made.stdout.strip()
+    update = proc.run(
+        ["git", "update-ref", f"refs/heads/{base}", merge, old], cwd=repo_path, timeout=60
+    )
+    if not update.ok:
+        return False, f"not merged: {base} moved while merging; merge the branch yourself"
+    return True, f"merged into {base} (merge commit {merge[:12]})"
