@@ -132,6 +132,17 @@ def changed_lines(root: Path, base: str) -> int:
     return total
 
 
+def author_env(author: tuple[str, str]) -> dict[str, str]:
+    """Git's variables that make `author` (name, email) both author and committer."""
+    name, email = author
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+
+
 def commit_all(
     root: Path, message: str, author: tuple[str, str], trailers: dict[str, str] | None = None
 ) -> str | None:
@@ -142,9 +153,6 @@ def commit_all(
         return None
     lines = [f"{key}: {value}" for key, value in (trailers or {}).items()]
     full = message.rstrip() + ("\n\n" + "\n".join(lines) if lines else "") + "\n"
-    name, email = author
-    env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
-    env |= {"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
     args = ["git", "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", full]
-    repo.git.execute(args, env=env)
+    repo.git.execute(args, env=author_env(author))
     return head_sha(repo)

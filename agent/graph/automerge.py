@@ -70,13 +70,10 @@ def _merge_commit(
         )
     if not tree.ok or not tree.stdout.strip():
         return False, f"not merged: {base} moved on; the branch needs a merge (git 2.38+ does it)"
-    name, email = author
-    env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
-    env |= {"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
     message = f"Merge branch '{branch}' into {base}"
     args = ["git", "-c", "commit.gpgsign=false", "commit-tree", tree.stdout.split()[0]]
     args += ["-p", old, "-p", commit, "-m", message]
-    made = proc.run(args, cwd=repo_path, timeout=60, env=os.environ | env)
+    made = proc.run(args, cwd=repo_path, timeout=60, env=os.environ | gitutil.author_env(author))
     if not made.ok:
         return False, f"not merged: git commit-tree failed: {made.output.strip()[:200]}"
     merge = made.stdout.strip()
