@@ -135,7 +135,10 @@ LANGUAGES = {
     "Prog.cs": '// HACK: csharp\nvar s = "// TODO: no";\n',
     "run.sh": "echo '# TODO: no'\necho a#TODO\n# FIXME: shell\n",
     "task.rb": "puts '# TODO: no'\n# TODO: ruby\n",
-    "ci.yml": "name: 'x # TODO: no'\n# XXX: yaml\n",
+    "ci.yml": (
+        "name: 'x # TODO: no'\nrun: \"first\n  # FIXME: inside a quoted scalar\n  end\"\n"
+        "note: don't # HACK: plain\n# XXX: yaml\n"
+    ),
     "pyproject.toml": '[tool]\nname = "# TODO: no"\n# TODO: toml\n',
     "q.sql": "SELECT '-- TODO: no'; -- FIXME: sql\n/* BUG: sql block */\n",
     "page.html": "<p>TODO: prose is not a comment</p>\n<!-- TODO: html -->\n",
@@ -155,7 +158,7 @@ EXPECTED = {
     "Prog.cs": [("HACK", 1, "csharp")],
     "run.sh": [("FIXME", 3, "shell")],
     "task.rb": [("TODO", 2, "ruby")],
-    "ci.yml": [("XXX", 2, "yaml")],
+    "ci.yml": [("HACK", 5, "plain"), ("XXX", 6, "yaml")],
     "pyproject.toml": [("TODO", 3, "toml")],
     "q.sql": [("FIXME", 1, "sql"), ("BUG", 2, "sql block")],
     "page.html": [("TODO", 2, "html")],

@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.fsutil import atomic_write_text
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_FILE = Path(".agent") / "cache" / "comments.json"
 EXCLUDE_LINE = ".agent/"
 

@@ -17,6 +17,11 @@ BACKTICK = r"`(?:\\[\s\S]|[^`\\])*+`"
 TRIPLE_DQ = r'"""[^"\\]*+(?:(?:\\[\s\S]|"(?!""))[^"\\]*+)*+(?:"""|\Z)'
 TRIPLE_SQ = r"'''[^'\\]*+(?:(?:\\[\s\S]|'(?!''))[^'\\]*+)*+(?:'''|\Z)"
 RUST_CHAR = r"'(?:\\[^'\n]{1,10}|[^'\\\n])'"
+# YAML quoted scalars may span lines; a quote opens one only where a scalar starts (`key: "…"`,
+# `- '…'`, `[…, "…"]`), never inside a plain scalar such as `don't`.
+YAML_START = r"(?<![^\s\[{,])"
+YAML_DQ = YAML_START + r'"(?:\\[\s\S]|[^"\\])*+"'
+YAML_SQ = YAML_START + r"'(?:''|[^'])*+'"
 SQL_STRING = r"'(?:''|[^'])*+'"
 TAGS = r"(?i:todo|fixme|hack|xxx|bug)(?![A-Za-z0-9_])"
 LEAD = r"[ \t#/*;!:\-]*+@?"
@@ -47,6 +52,7 @@ RUST = Syntax("rust", ("//",), (("/*", "*/"),), (DQ, RUST_CHAR))
 CSS = Syntax("css", (), (("/*", "*/"),), (DQ, SQ))
 SCSS = Syntax("scss", ("//",), (("/*", "*/"),), (DQ, SQ))
 HASH = Syntax("hash", ("#",), (), (DQ, SQ), word_start=True)
+YAML = Syntax("yaml", ("#",), (), (YAML_DQ, YAML_SQ), word_start=True)
 RUBY = Syntax("ruby", ("#",), (("=begin", "=end"),), (DQ, SQ), word_start=True)
 TOML = Syntax("toml", ("#",), (), (TRIPLE_DQ, r"'''[\s\S]*?'''", DQ, r"'[^'\n]*'"))
 SQL = Syntax("sql", ("--",), (("/*", "*/"),), (SQL_STRING, r'"[^"]*+"'))
@@ -63,7 +69,8 @@ EXTENSIONS: dict[str, Syntax] = {
     ".rs": RUST,
     ".css": CSS,
     **dict.fromkeys((".scss", ".less"), SCSS),
-    **dict.fromkeys((".sh", ".bash", ".zsh", ".ksh", ".fish", ".yml", ".yaml"), HASH),
+    **dict.fromkeys((".sh", ".bash", ".zsh", ".ksh", ".fish"), HASH),
+    **dict.fromkeys((".yml", ".yaml"), YAML),
     **dict.fromkeys((".mk", ".cmake", ".r", ".pl", ".pm", ".tcl", ".nix", ".bzl"), HASH),
     **dict.fromkeys((".rb", ".rake", ".gemspec"), RUBY),
     ".toml": TOML,
