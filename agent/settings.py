@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.discovery.settings import DiscoverySettings
 from agent.errors import InputError
 from agent.llm.settings import ModelSettings
+from agent.pyenv import project_python
 from agent.report.settings import ReportSettings
 from agent.scope import ScopeSettings
 from agent.worksettings import ToolSettings, WorkspaceSettings
@@ -79,7 +81,7 @@ class TestSettings(Section):
     """How the target repository's tests are run."""
 
     command: tuple[str, ...] = ("python", "-m", "pytest")
-    """Test command; the word `python` means the interpreter running agent."""
+    """Test command; `python` is the repository's .venv/venv/env with pytest, else agent's own."""
     extra_args: tuple[str, ...] = ("-q", "-p", "no:cacheprovider")
     """Arguments appended after the command (before any test selection)."""
     junit: bool = True
@@ -158,9 +160,22 @@ def load_settings(
     for name, layer in layers:
         _merge(merged, layer, (), name, origin)
     try:
-        return Settings.model_validate(merged)
+        settings = Settings.model_validate(merged)
     except ValidationError as exc:
         raise InputError(*_describe(exc, origin)) from None
+    return _with_project_python(settings, repo)
+
+
+def _with_project_python(settings: Settings, repo: Path) -> Settings:
+    """`python` in the test command becomes the repository's own virtualenv, when it has one."""
+    tests = settings.tests
+    if "python" not in tests.command:
+        return settings
+    python = project_python(repo)
+    if python == sys.executable:
+        return settings
+    command = tuple(python if part == "python" else part for part in tests.command)
+    return settings.model_copy(update={"tests": tests.model_copy(update={"command": command})})
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

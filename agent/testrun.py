@@ -11,6 +11,7 @@ from pathlib import Path
 
 from agent import proc
 from agent.junit import TestReport, parse_junit
+from agent.pyenv import run_environment
 from agent.settings import TestSettings
 
 TIMING = re.compile(r" in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?")
@@ -59,7 +60,8 @@ def run_tests(root: Path, settings: TestSettings, selection: Sequence[str] = ())
     with tempfile.TemporaryDirectory(prefix="agent-junit-") as tmp:
         junit_path = Path(tmp) / "junit.xml"
         command = test_command(settings, junit_path, selection)
-        result = relativize(proc.run(command, cwd=root, timeout=settings.timeout_s), root)
+        ran = proc.run(command, cwd=root, timeout=settings.timeout_s, env=run_environment(root))
+        result = relativize(ran, root)
         report = _read_report(junit_path, root)
     return TestRun(result, report, tuple(command))
 
