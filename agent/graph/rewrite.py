@@ -57,12 +57,9 @@ def rewrite_attempts(
     for attempt in range(samples):
         extra = {"temperature": temperature, "seed": attempt} if attempt else {}
         content = ask(failure, extra)
-        problem = shape_problem(path, original, content)
-        if not problem and content.strip() == original.strip():
-            failure = f"Your reply left {path} unchanged, so the test still fails:\n{red}"
-            continue
-        if problem:
-            failure = f"Your reply was not used: {problem}. Reply with the whole of {path}."
+        refused = _refusal(path, original, content, red)
+        if refused:
+            failure = refused
             continue
         target.write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
         passed, output = check()
@@ -71,6 +68,16 @@ def rewrite_attempts(
         target.write_text(original, encoding="utf-8")
         failure = clip(output, 800)
     return False, output
+
+
+def _refusal(path: str, original: str, content: str, red: str) -> str | None:
+    """What the model is told when `content` is not worth a test run; None when it is."""
+    problem = shape_problem(path, original, content)
+    if problem:
+        return f"Your reply was not used: {problem}. Reply with the whole of {path}."
+    if content.strip() == original.strip():
+        return f"Your reply left {path} unchanged, so the test still fails:\n{red}"
+    return None
 
 
 def shape_problem(path: str, original: str, content: str) -> str | None:
