@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.graph.checks import is_test_file
+from agent.graph.code_context import read_source
 from agent.graph.common import clip, system_message
-from agent.graph.narrow import called_names
+from agent.graph.narrow import called_names, calls, first_line
 from agent.graph.rewrite import BLOCK, code_block, shape_problem
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Message, Request
@@ -53,7 +54,7 @@ def function_spans(text: str, names: set[str]) -> list[Span]:
     unique = {name: nodes[0] for name, nodes in defs.items() if len(nodes) == 1}
     chosen = [unique[name] for name in sorted(names) if name in unique]
     for node in list(chosen):
-        for name in sorted(_called(node)):
+        for name in sorted(calls(node, attributes=False)):
             callee = unique.get(name)
             if callee is not None and callee not in chosen and callee.col_offset == 0:
                 chosen.append(callee)
@@ -63,16 +64,8 @@ def function_spans(text: str, names: set[str]) -> list[Span]:
     )
 
 
-def _called(node: ast.AST) -> set[str]:
-    return {
-        call.func.id
-        for call in ast.walk(node)
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-    }
-
-
 def _span(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> Span:
-    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    first = first_line(node)
     assert node.end_lineno is not None
     line = lines[first - 1]
     return Span(node.name, first - 1, node.end_lineno, line[: len(line) - len(line.lstrip())])
@@ -137,12 +130,14 @@ def function_attempts(
     spans = function_spans(original, called_names(ws.root, test.file, test.target))
     if not spans:
         return False, ""
-    prompt = _prompt(ws, item, path, original, spans)
+    messages = [
+        system_message(ws, code=True, unit="function"),
+        _user(_prompt(ws, item, path, original, spans)),
+    ]
     samples, temperature = sampling
     output = ""
     for attempt in range(samples):
         extra = {"temperature": temperature, "seed": attempt} if attempt else {}
-        messages = [system_message(ws, code=True, unit="function"), _user(prompt)]
         code = _answer(session, messages, item.item_id, Request(extra=extra), spans)
         text, problem = splice(original, spans, code)
         if problem or text == original or shape_problem(path, original, text):
@@ -178,7 +173,7 @@ def _user(prompt: str) -> Message:
 
 def _prompt(ws: ItemWorkspace, item: ItemState, path: str, text: str, spans: list[Span]) -> str:
     assert item.check is not None and item.check.file
-    test_text = (ws.root / item.check.file).read_text(encoding="utf-8", errors="replace")
+    test_text = read_source(ws.root, item.check.file)
     lines = text.splitlines(keepends=True)
     code = "\n\n".join(
         textwrap.dedent("".join(lines[span.start : span.end])).rstrip() for span in spans
@@ -186,7 +181,7 @@ def _prompt(ws: ItemWorkspace, item: ItemState, path: str, text: str, spans: lis
     return render(
         "fix_function",
         test_id=item.check.target,
-        test_code=redact(source_of_test(test_text, item.check.target)).rstrip(),
+        test_code=source_of_test(test_text, item.check.target).rstrip(),
         failure=clip(item.red_output, 600),
         path=path,
         names=[span.name for span in spans],

@@ -26,19 +26,25 @@ def called_names(root: Path, test_file: str, node_id: str) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == test_name:
-            names |= _calls(node)
+            names |= calls(node)
     return names
 
 
-def _calls(tree: ast.AST) -> set[str]:
+def calls(tree: ast.AST, attributes: bool = True) -> set[str]:
+    """Names called in `tree`: `f(...)`, and with `attributes` also `obj.f(...)`."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name):
                 names.add(node.func.id)
-            elif isinstance(node.func, ast.Attribute):
+            elif attributes and isinstance(node.func, ast.Attribute):
                 names.add(node.func.attr)
     return names
+
+
+def first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The 1-based first line of a def, its decorators included."""
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
 
 
 def narrow(text: str, old: str, new: str, names: set[str]) -> tuple[str, str] | None:
@@ -53,8 +59,7 @@ def narrow(text: str, old: str, new: str, names: set[str]) -> tuple[str, str] | 
     spans = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            source = "".join(lines[first - 1 : node.end_lineno])
+            source = "".join(lines[first_line(node) - 1 : node.end_lineno])
             if source.count(old) == 1:
                 spans.append(source)
     if len(spans) != 1 or text.count(spans[0]) != 1:

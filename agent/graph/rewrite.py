@@ -52,7 +52,7 @@ def rewrite_attempts(
         return False, ""
     red = clip(regression or item.red_output, 800)
     failure, output = regression or item.red_output, ""
-    ask = _Ask(session, ws, item, path, Phase.CI if regression else Phase.GREEN)
+    ask = _Ask.of(session, ws, item, path, Phase.CI if regression else Phase.GREEN)
     samples, temperature = sampling
     for attempt in range(samples):
         extra = {"temperature": temperature, "seed": attempt} if attempt else {}
@@ -111,32 +111,41 @@ def _top_names(tree: ast.Module) -> set[str]:
 
 @dataclass(frozen=True)
 class _Ask:
-    """One rewrite request: the file, the RED test beside it, the failure so far."""
+    """One rewrite request: the file and the RED test beside it, read once; the failure varies."""
 
     session: ModelSession
     ws: ItemWorkspace
     item: ItemState
     path: str
     phase: Phase
+    test_path: str
+    test_code: str
+    text: str
 
-    def __call__(self, failure: str, extra: dict[str, Any]) -> str:
-        ws, item, path = self.ws, self.item, self.path
+    @classmethod
+    def of(
+        cls, session: ModelSession, ws: ItemWorkspace, item: ItemState, path: str, phase: Phase
+    ) -> _Ask:
+        """Read the file (restored to this text after every failed sample) and the test once."""
         assert item.check is not None
         test_path = item.check.file or item.check.target.split("::", 1)[0]
+        test_code = read_source(ws.root, test_path) if (ws.root / test_path).is_file() else ""
+        return cls(session, ws, item, path, phase, test_path, test_code, read_source(ws.root, path))
+
+    def __call__(self, failure: str, extra: dict[str, Any]) -> str:
         prompt = render(
             "rewrite",
-            title=item.title,
-            criteria=item.criteria,
-            test_path=test_path,
-            test_code=read_source(ws.root, test_path) if (ws.root / test_path).is_file() else "",
-            path=path,
+            title=self.item.title,
+            criteria=self.item.criteria,
+            test_path=self.test_path,
+            test_code=self.test_code,
+            path=self.path,
             failure=failure,
-            text=read_source(ws.root, path),
+            text=self.text,
             regression=self.phase == Phase.CI,
         )
-        messages = [system_message(ws, code=True), {"role": "user", "content": prompt}]
-        request = Request(extra=extra)
-        reply = self.session.reply(messages, item.item_id, self.phase, request)
+        messages = [system_message(self.ws, code=True), {"role": "user", "content": prompt}]
+        reply = self.session.reply(messages, self.item.item_id, self.phase, Request(extra=extra))
         return code_block(reply.content or "")
 
 
