@@ -201,11 +201,16 @@ def demo(
 
 
 @model_app.command("setup")
-def model_setup() -> None:
-    """Download and verify the bundled model and build its server."""
+def model_setup(
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Build llama-server again for this CPU.")
+    ] = False,
+    threads: Annotated[int, typer.Option("--threads", help="CPU threads for the check.")] = 2,
+) -> None:
+    """Download and verify the bundled model, build its server, and prove it answers here."""
     from agent.commands.model import setup_model
 
-    setup_model()
+    setup_model(rebuild, threads)
 
 
 @model_app.command("serve")

@@ -1,7 +1,7 @@
 """The bundled model's setup pieces and server lifecycle, without the 10-minute build.
 
-The server lifecycle runs a stand-in `llama-server` (a tiny HTTP program answering /health) at the
-path setup would build, so start, health wait, pid file, stop and Ctrl-C handling run for real.
+The server lifecycle runs a stand-in `llama-server` (tests/local_support.py) at the path setup
+would build, so start, health wait, pid file, stop and Ctrl-C handling run for real.
 """
 
 from __future__ import annotations
@@ -21,23 +21,12 @@ from agent.cli import app
 from agent.errors import InputError
 from agent.llm.local import paths
 from agent.llm.local.build import find_toolchain
-from agent.llm.local.server import bundled_server, healthy, read_state, start_server, stop_server
+from agent.llm.local.launch import bundled_server
+from agent.llm.local.server import healthy, read_state, start_server, stop_server
 from agent.llm.local.setup import run_setup
 from agent.llm.local.weights import ensure_free_space, join_parts
 from agent.proc import pid_alive
-
-STAND_IN = """#!{python}
-import http.server, sys
-port = int(sys.argv[sys.argv.index("--port") + 1])
-class Health(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200 if self.path == "/health" else 404)
-        self.end_headers()
-        self.wfile.write(b'{{"status": "ok"}}')
-    def log_message(self, *args):
-        pass
-http.server.HTTPServer(("127.0.0.1", port), Health).serve_forever()
-"""
+from tests.local_support import install_binary, install_record, install_weights
 
 
 def _parts(tmp_path: Path, chunks: list[bytes]) -> list[Path]:
@@ -89,22 +78,17 @@ def test_disk_full_is_reported_before_downloading(tmp_path: Path) -> None:
 
 
 def _install_fake_setup() -> None:
-    model = paths.model_path()
-    model.parent.mkdir(parents=True, exist_ok=True)
-    with model.open("wb") as handle:  # sparse: the right size without 1 GB of disk
-        handle.truncate(paths.MODEL_SIZE)
-    paths.verified_marker().write_text(paths.MODEL_SHA256 + "\n")
-    binary = paths.server_binary()
-    binary.parent.mkdir(parents=True, exist_ok=True)
-    binary.write_text(STAND_IN.format(python=sys.executable))
-    binary.chmod(0o755)
+    install_weights()
+    install_binary("ok")
 
 
 def test_setup_is_idempotent_when_everything_is_in_place(tmp_path: Path) -> None:
     _install_fake_setup()
+    install_record(verified_here=True)
     before = paths.model_path().stat().st_mtime_ns
     result = run_setup(Console(file=io.StringIO()))
-    assert (result.weights, result.server) == ("already verified", "already built")
+    assert result.weights == "already verified"
+    assert result.server.action == "already built and verified on this CPU"
     assert paths.model_path().stat().st_mtime_ns == before
 
 
@@ -163,11 +147,7 @@ def test_model_cli_status_serve_and_stop() -> None:
 
 
 def test_setup_without_cmake_fails_clearly_with_exit_2(tmp_path: Path) -> None:
-    model = paths.model_path()
-    model.parent.mkdir(parents=True, exist_ok=True)
-    with model.open("wb") as handle:
-        handle.truncate(paths.MODEL_SIZE)
-    paths.verified_marker().write_text(paths.MODEL_SHA256 + "\n")
+    install_weights()
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     env = {**os.environ, "PATH": str(empty)}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.prompt import Prompt
 from rich.table import Table
 
@@ -21,6 +22,7 @@ from agent.graph.state import Outcome, RunState
 from agent.settings import load_settings
 
 console = Console(stderr=False)
+CHOICES = "[a]ccept, [e]dit, [r]eply to the questions, [s]kip"
 
 
 def interactive_terminal(yes: bool) -> bool:
@@ -107,17 +109,19 @@ def _say(message: str) -> None:
 
 def ask_human(payload: dict[str, Any]) -> dict[str, Any]:
     """The clarification chat: show the drafted criteria and questions, take the human's answer."""
-    console.rule(f"Clarify {payload.get('item')}: {payload.get('title')}")
+    from agent.graph.clarify import unique_lines  # the graph (langgraph) loads only when asked
+
+    console.rule(escape(f"Clarify {payload.get('item')}: {payload.get('title')}"))
     console.print("Drafted acceptance criteria:")
-    for number, line in enumerate(payload.get("criteria") or [], start=1):
-        console.print(f"  {number}. {line}", highlight=False)
-    for question in payload.get("questions") or []:
-        console.print(f"  [yellow]?[/] {question}", highlight=False)
-    choice = Prompt.ask("[a]ccept, [e]dit, [r]eply to the questions, [s]kip", default="a")
+    for number, line in enumerate(unique_lines(payload.get("criteria")), start=1):
+        console.print(f"  {number}. {escape(line)}", highlight=False)
+    for question in unique_lines(payload.get("questions")):
+        console.print(f"  [yellow]?[/] {escape(question)}", highlight=False)
+    choice = Prompt.ask(escape(CHOICES), default="a")
     if choice.startswith("e"):
         console.print("Type the criteria, one per line; an empty line ends.")
         lines = iter(lambda: Prompt.ask("", default="").strip(), "")
-        return {"action": "edit", "criteria": list(lines)}
+        return {"action": "edit", "criteria": unique_lines(list(lines))}
     if choice.startswith("r"):
         return {"action": "answer", "text": Prompt.ask("Your answer")}
     return {"action": "skip"} if choice.startswith("s") else {"action": "accept"}

