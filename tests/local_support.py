@@ -6,7 +6,8 @@ Modes:
   feature);
 - sigill-compute: healthy, then SIGILL at the first completion unless started with
   --no-repack (the AMX trap seen on a real machine);
-- noise: answers, but with a wrong reply (a miscompiled server).
+- noise: answers, but with a wrong reply (a miscompiled server);
+- slow: answers each completion after 5 seconds (a busy machine).
 Every start appends its arguments to `argv.log` beside the binary.
 """
 
@@ -22,7 +23,7 @@ from agent.llm.local.cpu import CpuInfo, read_cpu
 from agent.llm.local.record import BuildRecord, add_verification, new_record, save_record
 
 STAND_IN = """#!{python}
-import http.server, json, os, signal, sys
+import http.server, json, os, signal, sys, time
 MODE = {mode!r}
 with open(os.path.join(os.path.dirname(sys.argv[0]), "argv.log"), "a") as log:
     log.write(" ".join(sys.argv[1:]) + "\\n")
@@ -40,6 +41,8 @@ class Server(http.server.BaseHTTPRequestHandler):
         if MODE == "sigill-compute" and "--no-repack" not in sys.argv:
             print("ggml_backend_amx_mul_mat: computing", flush=True)
             os.kill(os.getpid(), signal.SIGILL)
+        if MODE == "slow":
+            time.sleep(5)
         text = "banana" if MODE == "noise" else "ready"
         n = body.get("max_tokens", 8) if body.get("ignore_eos") else 1
         reply = {{"choices": [{{"index": 0, "finish_reason": "stop",

@@ -129,6 +129,16 @@ def test_a_wrong_reply_fails_the_smoke_test() -> None:
     assert "not as asked: 'banana'" in str(caught.value)
 
 
+def test_a_slow_answer_stops_setup_without_rebuilding(monkeypatch: pytest.MonkeyPatch) -> None:
+    install_weights()
+    monkeypatch.setattr("agent.llm.local.smoke.REQUEST_TIMEOUT_S", 1.0)
+    builder = FakeBuilder({})
+    builder.modes = {name: "slow" for name in ("x86-avx512", "x86-avx2", "native")}
+    with pytest.raises(InputError, match="too busy"):
+        prove_server(_no_status, build=builder)
+    assert len(builder.built) == 1 and read_state("smoke") is None
+
+
 def test_a_binary_verified_elsewhere_is_checked_before_first_use_here() -> None:
     install_weights()
     install_binary("ok")

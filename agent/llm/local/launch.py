@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import urllib.error
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
+from agent.errors import InputError
 from agent.llm.local.cpu import CpuInfo, read_cpu
 from agent.llm.local.crash import ServerCrashError
 from agent.llm.local.record import BuildRecord, add_verification, load_record, save_record
@@ -21,7 +23,7 @@ from agent.llm.local.server import (
     start_server,
     stop_server,
 )
-from agent.llm.local.smoke import BadReplyError, Probe, probe
+from agent.llm.local.smoke import REQUEST_TIMEOUT_S, BadReplyError, Probe, probe
 
 NO_REPACK = "--no-repack"  # skips the weight repacking paths (AMX among them) that can trap
 
@@ -38,10 +40,21 @@ def attempt(
         stop_server(name)
         if crashed is not None:
             raise crashed from exc
+        if _timed_out(exc):  # slow is not broken: no other build would answer sooner
+            raise InputError(
+                f"the bundled server is running but did not answer within {REQUEST_TIMEOUT_S:.0f}s"
+                f" (load average {os.getloadavg()[0]:.1f}): the machine is too busy; run the "
+                "command again when it is quieter"
+            ) from exc
         raise BadReplyError(f"the bundled server did not answer its first request: {exc}") from exc
     except BaseException:
         stop_server(name)
         raise
+
+
+def _timed_out(exc: BaseException) -> bool:
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    return isinstance(reason, TimeoutError)
 
 
 def verify_here(
