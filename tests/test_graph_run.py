@@ -12,6 +12,7 @@ from pathlib import Path
 from agent.backlog.models import Status
 from agent.discovery.engine import discover
 from agent.graph.state import Outcome
+from agent.llm.protocol import Completion
 from agent.settings import load_settings
 from tests.graph_support import (
     NOW,
@@ -129,6 +130,41 @@ def test_fixme_with_a_clear_spec_gets_a_test_a_fix_and_loses_its_marker(tmp_path
         'slugify("Hello, World!") returns "hello-world"'
     ]
     assert code == 0
+
+
+def test_a_red_reply_cut_off_at_the_cap_is_retried_sampled_and_told_why(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    discover(repo, load_settings(repo, env={}), ("comments",), NOW, write=True)
+    fixme = next(i for i in _items(repo) if i.source and i.source.tag == "FIXME")
+    looping = '{"content": "import pytest\\n@pytest.mark.parametrize(\'t\', [\\n    (\'a\'),\\n'
+    test_file = (
+        "from calclib.text import slugify\n\n\n"
+        "def test_slugify_strips_dashes():\n"
+        '    assert slugify("Hello, World!") == "hello-world"\n'
+    )
+    model = scripted(
+        json.dumps({"criteria": ['slugify("Hi!") returns "hi"'], "questions": []}),
+        Completion(content=looping, finish_reason="length"),
+        json.dumps({"content": test_file}),
+        action(
+            "replace_text",
+            path="calclib/text.py",
+            old='    return re.sub(r"[^a-z0-9]+", "-", title.lower())',
+            new='    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")',
+        ),
+    )
+
+    state, _code, _ = run_agent(
+        repo, model, options(item_id=fixme.id, interactive=True), lambda p: {"action": "accept"}
+    )
+
+    [result] = state.results
+    assert result.outcome is Outcome.RESOLVED, result.reason
+    first, retry = model.calls[1], model.calls[2]
+    assert first.request.extra == {}, "the first try is the model's own (greedy) answer"
+    assert retry.request.extra == {"temperature": 0.7, "seed": 1}
+    assert "cut off at the length limit" in retry.messages[-1]["content"]
+    assert "the test file is empty" not in retry.messages[-1]["content"]
 
 
 def test_unattended_run_escalates_an_item_that_needs_clarification(tmp_path: Path) -> None:

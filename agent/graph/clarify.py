@@ -91,7 +91,11 @@ def _draft(
         payload = json.loads(reply.content or "{}")
     except json.JSONDecodeError:
         payload = {}
-    return unique_lines(payload.get("criteria", [])), unique_lines(payload.get("questions", []))
+    # The draft goes on to the later prompts as the model wrote it (the recorded replays depend
+    # on it); a person sees and saves each line once (`clarify_ask`, `agree`).
+    raw = payload.get("criteria", [])
+    criteria = [str(c).strip() for c in raw if str(c).strip()] if isinstance(raw, list) else []
+    return criteria, unique_lines(payload.get("questions", []))
 
 
 def unique_lines(values: Any) -> list[str]:
@@ -124,8 +128,8 @@ def clarify_ask(state: RunState, ctx: RunContext) -> dict[str, Any]:
         {
             "item": item.item_id,
             "title": backlog_item.title,
-            "criteria": item.criteria,
-            "questions": item.questions,
+            "criteria": unique_lines(item.criteria),
+            "questions": unique_lines(item.questions),
         }
     )
     return update(apply_answer(ctx, item, answer if isinstance(answer, dict) else {}, started))
@@ -182,7 +186,7 @@ def agree(ctx: RunContext, item_id: str, criteria: list[str]) -> None:
     ) as backlog:
         entry = backlog.get(item_id)
         if entry is not None:
-            entry.acceptance_criteria = list(criteria)
+            entry.acceptance_criteria = unique_lines(criteria)
             entry.status = Status.READY
             entry.updated_at = datetime.now(UTC)
 

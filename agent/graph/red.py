@@ -49,6 +49,10 @@ RESPONSE_FORMAT = {
     "type": "json_schema",
     "json_schema": {"name": "test_file", "schema": TEST_SCHEMA},
 }
+CUT_OFF = (
+    "your reply was cut off at the length limit before the file ended: write a short file, "
+    "one small test function per criterion, with no repeated cases"
+)
 
 
 def red(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -127,13 +131,19 @@ def _write_red_test(
         return record(block(item, Phase.RED, reason, decision), Phase.RED, False, started)
     path = f"{test_dir(ws.root)}/test_agent_{slugify(item.item_id, 30).replace('-', '_')}.py"
     feedback = ""
-    for _attempt in range(ctx.settings.agent.red_attempts):
-        content = _ask_for_test(session, ws, item, backlog_item, module, path, feedback)
+    for attempt in range(ctx.settings.agent.red_attempts):
+        # A retry of the same greedy request gets the same answer: later tries are sampled.
+        extra = {"temperature": ctx.settings.agent.rewrite_temperature, "seed": attempt}
+        content, cut_off = _ask_for_test(
+            session, ws, item, backlog_item, module, path, feedback, extra if attempt else {}
+        )
         target = ws.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
         run = run_tests(ws.root, ctx.settings.tests, [path])
         verdict = red_verdict(run, ws.root) if content.strip() else "the test file is empty"
+        if cut_off:
+            verdict = CUT_OFF
         if verdict is None:
             check = Check(
                 kind="pytest",
@@ -160,7 +170,9 @@ def _ask_for_test(
     module: str,
     path: str,
     feedback: str,
-) -> str:
+    extra: dict[str, Any],
+) -> tuple[str, bool]:
+    """The test file the model wrote, and whether its reply was cut off at the token cap."""
     prompt = render(
         "red",
         item=backlog_item,
@@ -177,10 +189,11 @@ def _ask_for_test(
         {"role": "user", "content": prompt},
     ]
     reply = session.reply(
-        messages, item.item_id, Phase.RED, Request(response_format=RESPONSE_FORMAT)
+        messages, item.item_id, Phase.RED, Request(response_format=RESPONSE_FORMAT, extra=extra)
     )
+    cut_off = reply.finish_reason == "length"
     try:
         content = json.loads(reply.content or "{}").get("content", "")
     except (json.JSONDecodeError, AttributeError):
         content = ""
-    return strip_fences(content) if isinstance(content, str) else ""
+    return (strip_fences(content) if isinstance(content, str) else ""), cut_off
