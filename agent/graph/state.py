@@ -109,6 +109,8 @@ class ItemState(BaseModel):
     records: list[PhaseRecord] = Field(default_factory=list)
     blocked: Blocked | None = None
     started_at: float = 0.0
+    previous_status: str = "READY"
+    """The item's backlog status before the run took it (restored if the run is aborted)."""
 
 
 class ItemResult(BaseModel):
