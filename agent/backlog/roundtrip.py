@@ -49,6 +49,8 @@ def round_trip_load(text: str) -> tuple[Any, list[Problem]]:
         return None, [_yaml_problem(text, exc)]
     except YAMLError as exc:
         return None, [Problem(1, 1, None, None, f"invalid YAML: {exc}")]
+    except (ValueError, TypeError) as exc:  # a tag or complex key ruamel cannot build a value of
+        return None, [_construct_problem(text, exc)]
 
 
 OPENED = ("while scanning a", "while parsing a flow")  # a quote or bracket opened and not closed
@@ -72,6 +74,16 @@ def _yaml_problem(text: str, exc: MarkedYAMLError) -> Problem:
     lines = text.splitlines()
     key = KEY.match(lines[line - 1]) if 0 < line <= len(lines) else None
     return Problem(line, col, None, key.group(1) if key else None, f"invalid YAML: {message}")
+
+
+def _construct_problem(text: str, exc: Exception) -> Problem:
+    """Blame the first explicit tag (`!!int`) or complex key (`? `): ruamel gives no position."""
+    lines = text.splitlines()
+    suspect = re.compile(r"!!\w|^\s*(?:-\s+)?\?(?:\s|$)|\{\s*\[")
+    number = next((n for n, line in enumerate(lines, 1) if suspect.search(line)), 1)
+    key = KEY.match(lines[number - 1]) if lines else None
+    message = f"invalid YAML: cannot build a value here ({type(exc).__name__}: {exc})"
+    return Problem(number, 1, None, key.group(1) if key else None, message)
 
 
 def round_trip_dump(rt: YAML, document: Any) -> str:
