@@ -10,7 +10,7 @@ from typing import Any
 
 from agent.commands.common import git_root
 from agent.llm.trajectory import RUNS_DIR, latest_run, run_totals
-from agent.runs import RunOutcome, RunSummary, read_runs
+from agent.runs import ItemOutcome, RunOutcome, RunSummary, read_runs
 
 
 def show_status(repo: Path, as_json: bool) -> None:
@@ -50,7 +50,9 @@ def _run_line(run: RunSummary) -> str:
     state = run.outcome.value if run.outcome else ("finished" if run.ended_at else "unfinished")
     line = f"run {run.run_id} ({state}): {outcomes}; {run.tokens.total:,} tokens"
     if run.outcome is RunOutcome.ABORTED:
-        line += f"\n  aborted by: {run.error}; its item is back in the backlog (`agent run`)"
+        freed = [i.item_id for i in run.items if i.outcome is ItemOutcome.FAILED]
+        back = f"; {freed[-1]} is back in the backlog" if freed else ""
+        line += f"\n  aborted by: {run.error}{back}; start a new run with `agent run`"
     elif run.outcome is RunOutcome.INTERRUPTED:
         line += f"\n  stopped by: {run.error}"
     return line
