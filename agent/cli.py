@@ -170,7 +170,8 @@ def report(
         typer.Option("--format", help="Comma-separated formats: md, json, html (default: all)."),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Directory for the files (default: docs/status).")
+        Path | None,
+        typer.Option("--out", help="Directory for the files (default: .agent/reports/)."),
     ] = None,
     since: Annotated[
         str | None,

@@ -156,3 +156,27 @@ def commit_all(
     args = ["git", "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", full]
     repo.git.execute(args, env=author_env(author))
     return head_sha(repo)
+
+
+def worktree_tree(root: Path) -> str:
+    """The git tree of every file in the worktree at `root` (untracked too, ignored ones not).
+
+    Built in a throwaway index, so the worktree's own index and HEAD stay as they are.
+    """
+    repo = git.Repo(root)
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        repo.git.execute(["git", "read-tree", "HEAD"], env=env)
+        repo.git.execute(["git", "add", "-A"], env=env)
+        return str(repo.git.execute(["git", "write-tree"], env=env)).strip()
+
+
+def restore_worktree(root: Path, tree: str) -> bool:
+    """Make the files of the worktree at `root` exactly `tree`; True when something changed."""
+    if worktree_tree(root) == tree:
+        return False
+    repo = git.Repo(root)
+    repo.git.read_tree("--reset", "-u", tree)
+    repo.git.clean("-fdq")  # files the tree does not hold (ignored files stay)
+    repo.git.reset("-q")  # the index back to HEAD; the files stay as `tree` has them
+    return True

@@ -39,6 +39,17 @@ class ItemOutcome(StrEnum):
     """The run stopped (crash, kill, Ctrl-C) before the item ended."""
 
 
+class RunOutcome(StrEnum):
+    """How a run ended."""
+
+    FINISHED = "finished"
+    """The macro loop reached its end (whatever the items' outcomes)."""
+    ABORTED = "aborted"
+    """An error ended the run; its item went back to its previous status (`agent run` again)."""
+    INTERRUPTED = "interrupted"
+    """An error or Ctrl-C stopped the run where `agent resume` can continue it."""
+
+
 class TokenUsage(Record):
     """Tokens spent, as reported by the model endpoint."""
 
@@ -88,7 +99,11 @@ class RunSummary(Record):
     run_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
     started_at: datetime
     ended_at: datetime | None = None
-    """None while the run is going on or when it was interrupted."""
+    """None while the run is going on, or after a crash."""
+    outcome: RunOutcome | None = None
+    """None while the run is going on, or after a crash (kill, power loss): see `agent status`."""
+    error: str | None = None
+    """The error that aborted or interrupted the run."""
     base_branch: str | None = None
     base_commit: str | None = None
     items: list[RunItem] = Field(default_factory=list)

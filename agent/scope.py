@@ -152,7 +152,8 @@ def _load_yaml(path: Path) -> Any:
     if document is None:
         return CommentedMap()
     if not isinstance(document, CommentedMap):
-        raise InputError(f"{path}:1:1: expected a mapping of scope settings")
+        got = "list" if isinstance(document, list) else type(document).__name__
+        raise InputError(f"{path}:1:1: the document is a {got}; expected a mapping of settings")
     return document
 
 

@@ -180,11 +180,24 @@ def _with_project_python(settings: Settings, repo: Path) -> Settings:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: invalid TOML: {exc}") from None
+        raise InputError(_toml_error(path, text, str(exc))) from None
+
+
+def _toml_error(path: Path, text: str, message: str) -> str:
+    """`FILE:LINE:COL: [key 'K': ]invalid TOML: ...` from tomllib's "(at line L, column C)"."""
+    lines = text.splitlines() or [""]
+    found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+    line, col = (int(found[1]), int(found[2])) if found else (len(lines), len(lines[-1]) + 1)
+    what = re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", message)
+    key = re.match(r"\s*\[*\s*([\w.\"'-]+)", lines[min(line, len(lines)) - 1])
+    field = f"setting '{key[1]}': " if key else ""
+    return f"{path}:{line}:{col}: {field}invalid TOML: {what}"
 
 
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
@@ -261,13 +274,14 @@ def _where(path: tuple[str, ...], origin: dict[tuple[str, ...], str]) -> str:
 
 
 def _toml_location(path: Path, keys: tuple[str, ...]) -> str:
-    """Find the line of the last key of `keys` in a TOML file (best effort, for messages)."""
+    """`FILE:LINE` of the last key of `keys` in a TOML file, else of its nearest parent key."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return str(path)
-    key = re.escape(keys[-1])
-    for number, line in enumerate(lines, start=1):
-        if re.match(rf"\s*(\"?{key}\"?\s*=|\[.*\b{key}\])", line):
-            return f"{path}:{number}"
-    return str(path)
+    except (OSError, UnicodeDecodeError):
+        return f"{path}:1"
+    for depth in range(len(keys), 0, -1):
+        key = re.escape(keys[depth - 1])
+        for number, line in enumerate(lines, start=1):
+            if re.match(rf"\s*([\"']?{key}[\"']?\s*=|\[.*\b{key}\b.*\])", line):
+                return f"{path}:{number}"
+    return f"{path}:1"

@@ -14,7 +14,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import git
@@ -138,6 +138,26 @@ def close_workspace(workspace: ItemWorkspace) -> None:
         repo.git.worktree("prune")
 
 
+def discard_workspace(repo_path: Path, item_id: str, title: str, settings: Settings) -> str | None:
+    """Drop an abandoned item's worktree, and its branch unless it holds commits (returned)."""
+    repo = gitutil.open_repo(repo_path)
+    repo_root = Path(repo.working_tree_dir or repo_path)
+    branch = branch_name(item_id, title, settings.workspace.branch_prefix)
+    path = _worktree_path(repo, repo_root, settings, branch)
+    with locked(path):
+        with contextlib.suppress(git.GitCommandError):
+            repo.git.worktree("remove", "--force", str(path))
+        shutil.rmtree(path, ignore_errors=True)
+        repo.git.worktree("prune")
+    if not gitutil.branch_exists(repo, branch):
+        return None
+    own = repo.git.rev_list("--count", f"{_base_branch(repo, settings)}..{branch}").strip()
+    if own != "0":
+        return branch
+    repo.git.branch("-D", branch)
+    return None
+
+
 @contextlib.contextmanager
 def item_workspace(
     repo_path: Path,
@@ -155,12 +175,13 @@ def item_workspace(
 
 
 def items_committed_today(repo_path: Path, now: datetime, prefix: str = "agent/") -> int:
-    """Count the items with agent commits (Agent-Item trailer) since `now`'s UTC midnight."""
+    """Count the items with agent commits (Agent-Item trailer) on `now`'s UTC day."""
     repo = gitutil.open_repo(repo_path)
     midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     output = repo.git.log(
         f"--branches={prefix}*",
         f"--since={midnight.isoformat()}",
+        f"--until={(midnight + timedelta(days=1)).isoformat()}",
         f"--format=%(trailers:key={TRAILER},valueonly,separator=%x00)",
     )
     return len(

@@ -45,13 +45,16 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     return str(CASSETTES / Path(str(request.node.fspath)).stem)
 
 
+VCR_CONFIG: dict[str, Any] = {
+    "match_on": ("method", "scheme", "host", "port", "path", "query", "body"),
+    "filter_headers": [(name, None) for name in FILTERED_HEADERS],
+    "filter_query_parameters": [("api_key", None), ("key", None)],
+    "before_record_response": _scrub_response,
+    "decode_compressed_response": True,
+}
+
+
 @pytest.fixture
 def vcr_config() -> dict[str, Any]:
     """Match every field of a request (a changed prompt fails loudly); never store credentials."""
-    return {
-        "match_on": ("method", "scheme", "host", "port", "path", "query", "body"),
-        "filter_headers": [(name, None) for name in FILTERED_HEADERS],
-        "filter_query_parameters": [("api_key", None), ("key", None)],
-        "before_record_response": _scrub_response,
-        "decode_compressed_response": True,
-    }
+    return dict(VCR_CONFIG)

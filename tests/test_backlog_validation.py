@@ -116,19 +116,29 @@ def test_all_problems_are_reported_at_once_in_line_order(tmp_path: Path) -> None
     assert [e.split(":")[1] for e in errors] == ["5", "19"]
 
 
-def test_malformed_yaml_has_a_position(tmp_path: Path) -> None:
+def test_malformed_yaml_is_reported_where_the_bracket_opens(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "version: 1\nitems:\n  - id: [unclosed\n    title: x\n")
-    assert len(errors) == 1
-    assert errors[0].startswith("backlog.yml:4:")
-    assert "invalid YAML" in errors[0]
+    assert errors == [
+        "backlog.yml:3:9: field 'id': invalid YAML: a flow sequence opened here is not closed "
+        "(expected ',' or ']', but got ':' at line 4)"
+    ]
+
+
+def test_an_unclosed_quote_is_reported_on_the_line_it_opens(tmp_path: Path) -> None:
+    text = "version: 1\nitems:\n" + VALID_ITEM.format(id="A").replace("A title", '"A title')
+    errors = errors_for(tmp_path, text)
+    assert errors == [
+        "backlog.yml:4:12: field 'title': invalid YAML: a quoted scalar opened here is not closed "
+        "(found unexpected end of stream at line 12)"
+    ]
 
 
 def test_duplicate_key_in_one_item(tmp_path: Path) -> None:
     text = "version: 1\nitems:\n" + VALID_ITEM.format(id="A") + "    type: feature\n"
     errors = errors_for(tmp_path, text)
     assert errors == [
-        'backlog.yml:12:5: invalid YAML: found duplicate key "type" with value "feature" '
-        '(original value: "bug")'
+        "backlog.yml:12:5: field 'type': invalid YAML: found duplicate key \"type\" with value "
+        '"feature" (original value: "bug") (in a mapping from line 3)'
     ]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import make_repo
 from tests.test_backlog_store import HAND_WRITTEN
 
 NOW = "2026-11-21T00:00:00Z"
@@ -27,8 +28,9 @@ def agent(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    (tmp_path / "backlog.yml").write_text(HAND_WRITTEN, encoding="utf-8")
-    return tmp_path
+    root = make_repo(tmp_path / "repo", {"README.md": "demo\n"})
+    (root / "backlog.yml").write_text(HAND_WRITTEN, encoding="utf-8")
+    return root
 
 
 def test_help_lists_every_command() -> None:
@@ -105,8 +107,26 @@ def test_bad_arguments_exit_2(repo: Path, args: tuple[str, ...], message: str) -
 
 
 def test_missing_backlog_is_nothing_to_do(tmp_path: Path) -> None:
-    done = agent("backlog", str(tmp_path), "--json")
+    root = make_repo(tmp_path / "repo", {"README.md": "demo\n"})
+    done = agent("backlog", str(root), "--json")
     assert (done.returncode, done.stdout.strip()) == (0, "[]")
+
+
+@pytest.mark.parametrize("command", ["backlog", "status", "run", "resume", "report"])
+def test_a_directory_that_is_not_a_git_repository_exits_2(tmp_path: Path, command: str) -> None:
+    (tmp_path / "backlog.yml").write_text(HAND_WRITTEN, encoding="utf-8")
+    done = agent(command, str(tmp_path))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{tmp_path}: not a git repository" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_run_of_an_unknown_item_exits_2_and_names_it(repo: Path) -> None:
+    done = agent("run", str(repo), "--item", "NOPE", "--no-discover", "--yes")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no item with id 'NOPE'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "status: READY" in (repo / "backlog.yml").read_text(encoding="utf-8")
 
 
 def test_cli_start_up_does_not_import_heavy_modules(repo: Path) -> None:

@@ -12,6 +12,7 @@ from agent.llm.session import ModelSession
 from agent.llm.settings import ModelSettings
 from agent.llm.trajectory import TrajectoryLog, latest_run, run_totals, trajectory_path
 from tests.llm_tools import TOOLS
+from tests.support import make_repo
 from tools.base import ToolResult
 
 SECRET = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
@@ -63,6 +64,7 @@ def test_agent_status_shows_the_latest_run_totals(tmp_path: Path) -> None:
 
     from agent.cli import app
 
+    tmp_path = make_repo(tmp_path / "repo", {"README.md": "x\n"})
     runner = CliRunner()
     assert "no runs yet" in runner.invoke(app, ["status", str(tmp_path)]).output
     log = TrajectoryLog(trajectory_path(tmp_path, "run-9"))

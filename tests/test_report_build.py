@@ -28,8 +28,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
         written = write_report(root, formats=None, out=None, since=SINCE, now=NOW)
-    assert written == [root / "docs/status" / f"{STEM}.{ext}" for ext in ("md", "json", "html")]
-    report = Report.model_validate_json((root / f"docs/status/{STEM}.json").read_text())
+    assert written == [root / ".agent/reports" / f"{STEM}.{ext}" for ext in ("md", "json", "html")]
+    report = Report.model_validate_json((root / f".agent/reports/{STEM}.json").read_text())
     return root, report
 
 
@@ -51,7 +51,7 @@ def test_every_figure_carries_provenance(generated) -> None:
         assert figure.measured_at == moment, path
         assert figure.commit == head, path
         assert (figure.value is None) == (figure.reason is not None), path
-    raw = json.loads((root / f"docs/status/{STEM}.json").read_text())
+    raw = json.loads((root / f".agent/reports/{STEM}.json").read_text())
     assert raw["quality"]["coverage"]["value"] is None
     assert set(raw["summary"]["items_done"]) == {
         "value",

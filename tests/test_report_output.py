@@ -33,8 +33,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the fixture's tests need no plugin
     args = [sys.executable, "-m", "agent", "report", str(root), "--since", SINCE, "--now", NOW]
     done = subprocess.run(args, capture_output=True, text=True, env=env, check=True, cwd=root)
-    paths = {ext: root / "docs/status" / f"{STEM}.{ext}" for ext in ("md", "json", "html")}
-    assert done.stdout.splitlines() == [f"wrote docs/status/{STEM}.{ext}" for ext in paths]
+    paths = {ext: root / ".agent/reports" / f"{STEM}.{ext}" for ext in ("md", "json", "html")}
+    assert done.stdout.splitlines() == [f"wrote .agent/reports/{STEM}.{ext}" for ext in paths]
     return {"root": root, **paths}
 
 

@@ -11,7 +11,7 @@ from agent.commands.report import write_report
 from agent.errors import InputError
 from agent.runs import read_evidence, read_runs
 from tests.report_support import NOW, RUNS, add_backlog_and_runs
-from tests.support import make_repo, write_files
+from tests.support import git, make_repo, write_files
 
 HOSTILE = """version: 1
 items:
@@ -45,7 +45,8 @@ def test_markdown_lists_every_item_attempt_of_the_runs(tmp_path: Path) -> None:
     (root / ".agent.toml").write_text("[report]\nquality = false\n")
     (path,) = write_report(root, "md", None, "2026-10-01", NOW)
     markdown = path.read_text()
-    assert path.parent == root / "docs/status"
+    assert path.parent == root / ".agent/reports"
+    assert ".agent/" not in git(root, "status", "--porcelain", "-uall")  # the tree is untouched
     assert (
         "| r1 | 2026-10-05 09:00 | I-1 item I-1 | resolved | 3600.0 | 1000 | 0.0100 |" in markdown
     )

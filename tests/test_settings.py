@@ -72,7 +72,8 @@ def test_unknown_setting_and_env_variable_are_named(tmp_path: Path) -> None:
 
 def test_invalid_toml_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / ".agent.toml").write_text("[scoring\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"\.agent\.toml: invalid TOML"):
+    expected = r"\.agent\.toml:1:9: setting 'scoring': invalid TOML: Expected ']'"
+    with pytest.raises(InputError, match=expected):
         load_settings(tmp_path, env={})
 
 

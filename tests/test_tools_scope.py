@@ -88,7 +88,7 @@ def test_pyproject_scope_then_yaml_wins(tmp_path: Path) -> None:
         ),
         ("restricted_paths:\n  - ok/\n  - [1]\n", ":3:5: field 'restricted_paths.1'"),
         ("restricted_paths: [\n", "invalid YAML"),
-        ("- a\n- b\n", ":1:1: expected a mapping"),
+        ("- a\n- b\n", ":1:1: the document is a list; expected a mapping"),
     ],
 )
 def test_scope_file_errors_name_line_and_field(tmp_path: Path, text: str, expected: str) -> None:

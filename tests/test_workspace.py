@@ -13,6 +13,7 @@ import pytest
 
 from agent import proc
 from agent.errors import InputError
+from agent.gitutil import restore_worktree, worktree_tree
 from agent.scope import ScopeSettings, check_pr_limit
 from agent.settings import load_settings
 from agent.workspace import (
@@ -226,3 +227,19 @@ def test_worktree_of_killed_process_is_reused(tmp_path: Path) -> None:
         assert (ws.root / "wip.py").read_text() == "half done\n"
     assert not left.exists()
     assert tree_snapshot(repo) == before
+
+
+def test_a_worktree_is_put_back_to_a_recorded_tree(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    with worked_item(repo) as ws:
+        (ws.root / "src" / "calc.py").write_text("# agreed step\n")
+        tree = worktree_tree(ws.root)
+        kept = tree_snapshot(ws.root, ignore=())
+        (ws.root / "src" / "calc.py").write_text("# half-done edit of a killed attempt\n")
+        (ws.root / "stray.py").write_text("X = 1\n")
+        (ws.root / "README.md").unlink()
+
+        assert restore_worktree(ws.root, tree) is True
+
+        assert tree_snapshot(ws.root, ignore=()) == kept  # files, index and HEAD as recorded
+        assert restore_worktree(ws.root, tree) is False

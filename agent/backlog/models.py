@@ -106,6 +106,7 @@ class BacklogItem(BaseModel):
     tags: list[str] = Field(default_factory=list)
     source: Source | None = None
     blocked_reason: str | None = None
+    note: str | None = None
     updated_at: datetime | None = None
 
     @field_validator("created_at", "updated_at", mode="before")

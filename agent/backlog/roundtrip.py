@@ -42,16 +42,48 @@ def _detect_indent(text: str) -> tuple[int, int, int]:
 
 
 def round_trip_load(text: str) -> tuple[Any, list[Problem]]:
-    """Parse with positions; malformed YAML becomes a Problem with its line and column."""
+    """Parse with positions; malformed YAML becomes a Problem with its line, column and field."""
     try:
         return round_trip_yaml(text).load(text), []
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "malformed YAML"
-        return None, [Problem(line, col, None, None, f"invalid YAML: {what}")]
+        return None, [_yaml_problem(text, exc)]
     except YAMLError as exc:
         return None, [Problem(1, 1, None, None, f"invalid YAML: {exc}")]
+    except (ValueError, TypeError) as exc:  # a tag or complex key ruamel cannot build a value of
+        return None, [_construct_problem(text, exc)]
+
+
+OPENED = ("while scanning a", "while parsing a flow")  # a quote or bracket opened and not closed
+KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:(?:\s|$)")
+
+
+def _yaml_problem(text: str, exc: MarkedYAMLError) -> Problem:
+    """Locate a YAML error where it starts: the opening quote or bracket, else the bad token."""
+    context, problem = exc.context or "", exc.problem or "malformed YAML"
+    opened = exc.context_mark is not None and context.startswith(OPENED)
+    mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
+    other = exc.problem_mark if opened else exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    thing = re.sub(r"^while \w+ ", "", context)
+    if opened and other is not None:
+        message = f"{thing} opened here is not closed ({problem} at line {other.line + 1})"
+    elif context and other is not None:
+        message = f"{problem} (in {thing} from line {other.line + 1})"
+    else:
+        message = problem
+    lines = text.splitlines()
+    key = KEY.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    return Problem(line, col, None, key.group(1) if key else None, f"invalid YAML: {message}")
+
+
+def _construct_problem(text: str, exc: Exception) -> Problem:
+    """Blame the first explicit tag (`!!int`) or complex key (`? `): ruamel gives no position."""
+    lines = text.splitlines()
+    suspect = re.compile(r"!!\w|^\s*(?:-\s+)?\?(?:\s|$)|\{\s*\[")
+    number = next((n for n, line in enumerate(lines, 1) if suspect.search(line)), 1)
+    key = KEY.match(lines[number - 1]) if lines else None
+    message = f"invalid YAML: cannot build a value here ({type(exc).__name__}: {exc})"
+    return Problem(number, 1, None, key.group(1) if key else None, message)
 
 
 def round_trip_dump(rt: YAML, document: Any) -> str:

@@ -49,7 +49,9 @@ def validate_backlog(
     if data is None:
         return Backlog(), problems
     if not isinstance(data, dict):
-        return None, [Problem(1, 1, None, None, "expected a mapping with 'version' and 'items'")]
+        got = "list" if isinstance(data, list) else type(data).__name__
+        message = f"the document is a {got}; expected a mapping with 'version' and 'items'"
+        return None, [Problem(1, 1, None, None, message)]
     problems += _check_top_level(data, locate)
     raw_items = data.get("items") or []
     if not isinstance(raw_items, list):

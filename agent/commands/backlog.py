@@ -11,7 +11,7 @@ from typing import Any
 
 from agent.backlog.models import Status, format_timestamp
 from agent.backlog.store import read_backlog
-from agent.commands.common import parse_now, resolve_repo
+from agent.commands.common import git_root, parse_now
 from agent.errors import InputError
 from agent.scoring import ScoredItem, rank
 from agent.settings import Settings, load_settings
@@ -21,7 +21,7 @@ def show_backlog(
     repo: Path, as_json: bool, now: str | None, statuses: Sequence[str], include_done: bool
 ) -> None:
     """Print the ranked backlog of `repo`."""
-    root = resolve_repo(repo)
+    root = git_root(repo)
     settings = load_settings(root)
     wanted = _parse_statuses(statuses)
     moment = parse_now(now)

@@ -6,7 +6,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent.commands.run import _checked_repo, ask_human, console
+from agent.commands.common import git_root
+from agent.commands.run import ask_human, console
 from agent.graph.clarify import apply_answer, clarify_ask_unattended, clarify_draft
 from agent.graph.context import RunContext, RunOptions
 from agent.graph.items import load_item
@@ -18,7 +19,7 @@ from agent.settings import load_settings
 
 def clarify_command(repo: Path, item_id: str, interactive: bool) -> int:
     """Draft criteria with the model and agree them with the human (or escalate); exit code."""
-    root = _checked_repo(repo)
+    root = git_root(repo)
     settings = load_settings(root)
     entry = load_item_or_fail(root, settings, item_id)
     mode = resolve_endpoint(settings.model).action_mode

@@ -31,3 +31,14 @@ def resolve_repo(repo: Path) -> Path:
     if not repo.is_dir():
         raise InputError(f"{repo}: not a directory")
     return repo.resolve()
+
+
+def git_root(repo: Path) -> Path:
+    """Return the working tree root of the git repository at `repo`, or fail clearly (exit 2)."""
+    from agent.gitutil import open_repo
+
+    root = resolve_repo(repo)
+    git_repo = open_repo(root)
+    if git_repo.working_tree_dir is None:
+        raise InputError(f"{root}: a bare repository has no working tree")
+    return Path(git_repo.working_tree_dir)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import typer
 
-from agent.commands.common import parse_now, parse_time, resolve_repo
+from agent.commands.common import git_root, parse_now, parse_time
 from agent.errors import InputError
 from agent.fsutil import atomic_write_text
+from agent.gitutil import ensure_excluded, open_repo
 from agent.report.build import Request, build_report, relative, report_stem
 from agent.report.models import Report
 from agent.report.settings import FORMATS
@@ -40,13 +41,15 @@ def write_report(
     repo: Path, formats: str | None, out: Path | None, since: str | None, now: str | None
 ) -> list[Path]:
     """Build the report of `repo` and write one file per format; print and return the paths."""
-    root = resolve_repo(repo)
+    root = git_root(repo)
     settings = load_settings(root)
     chosen = parse_formats(formats) if formats else settings.report.formats
     moment = parse_now(now)
     request = Request(root=root, now=moment, since=parse_since(since))
     report = build_report(request, settings)
     out_dir = out.resolve() if out else root / settings.report.out_dir
+    if out_dir.is_relative_to(root / ".agent"):
+        ensure_excluded(open_repo(root), "/.agent/")  # reports in .agent/ never show in git status
     written = []
     for fmt in chosen:
         path = out_dir / f"{report_stem(moment)}.{fmt}"

@@ -14,9 +14,7 @@ from rich.markup import escape
 from rich.prompt import Prompt
 from rich.table import Table
 
-from agent.commands.common import parse_now, resolve_repo
-from agent.errors import InputError
-from agent.gitutil import open_repo
+from agent.commands.common import git_root, parse_now
 from agent.graph.context import RunOptions
 from agent.graph.state import Outcome, RunState
 from agent.settings import load_settings
@@ -36,7 +34,7 @@ def run_command(
     """Run the macro loop on `repo` (repeatedly with an interval) and print what happened."""
     from agent.graph.runner import start_run
 
-    root = _checked_repo(repo)
+    root = git_root(repo)
     settings = load_settings(root)
 
     def once() -> tuple[RunState, int]:
@@ -89,18 +87,10 @@ def resume_command(repo: Path) -> int:
     """Continue the latest interrupted run."""
     from agent.graph.runner import resume_run
 
-    root = _checked_repo(repo)
+    root = git_root(repo)
     state, code = resume_run(root, load_settings(root), ask_human, _say)
     print_summary(root, state)
     return code
-
-
-def _checked_repo(repo: Path) -> Path:
-    root = resolve_repo(repo)
-    git_repo = open_repo(root)
-    if git_repo.working_tree_dir is None:
-        raise InputError(f"{root}: a bare repository has no working tree")
-    return Path(git_repo.working_tree_dir)
 
 
 def _say(message: str) -> None:

@@ -8,36 +8,54 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from agent.commands.common import resolve_repo
-from agent.llm.trajectory import latest_run, run_totals
+from agent.commands.common import git_root
+from agent.llm.trajectory import RUNS_DIR, latest_run, run_totals
+from agent.runs import ItemOutcome, RunOutcome, RunSummary, read_runs
 
 
 def show_status(repo: Path, as_json: bool) -> None:
-    """Print recent runs, the run in progress (item and phase), and the latest run's spend."""
-    root = resolve_repo(repo)
+    """Print recent runs (aborted and unfinished ones with what to do), and the latest spend."""
+    root = git_root(repo)
     path = latest_run(root)
-    if path is None:
+    runs = read_runs(root / RUNS_DIR)[-5:]
+    if path is None and not runs:
         print("no runs yet" if not as_json else "null")
         return
-    totals = run_totals(path)
+    totals = run_totals(path) if path is not None else None
     progress = in_progress(root)
     if as_json:
-        payload = {**asdict(totals), "in_progress": progress, "runs": _runs_json(root)}
-        sys.stdout.write(json.dumps(payload) + "\n")
+        spend = asdict(totals) if totals is not None else {}
+        runs_json = [json.loads(run.model_dump_json()) for run in runs]
+        sys.stdout.write(json.dumps({**spend, "in_progress": progress, "runs": runs_json}) + "\n")
         return
-    _print_runs(root)
+    for run in runs:
+        print(_run_line(run))
     if progress:
         print(
             f"run {progress['run_id']} is unfinished: item {progress['item'] or '-'}, "
             f"last phase {progress['phase'] or '-'}, next step {progress['next']}; "
             "continue it with `agent resume`"
         )
-    print(
-        f"run {totals.run_id}: {totals.calls} model calls, "
-        f"{totals.prompt_tokens:,} prompt + {totals.completion_tokens:,} completion tokens, "
-        f"${totals.cost_usd:.4f}, {totals.latency_s:.1f}s in the model, "
-        f"{totals.tool_results} tool results, {totals.failed_steps} failed steps"
-    )
+    if totals is not None:
+        print(
+            f"run {totals.run_id}: {totals.calls} model calls, "
+            f"{totals.prompt_tokens:,} prompt + {totals.completion_tokens:,} completion tokens, "
+            f"${totals.cost_usd:.4f}, {totals.latency_s:.1f}s in the model, "
+            f"{totals.tool_results} tool results, {totals.failed_steps} failed steps"
+        )
+
+
+def _run_line(run: RunSummary) -> str:
+    outcomes = ", ".join(f"{item.item_id} {item.outcome.value}" for item in run.items) or "-"
+    state = run.outcome.value if run.outcome else ("finished" if run.ended_at else "unfinished")
+    line = f"run {run.run_id} ({state}): {outcomes}; {run.tokens.total:,} tokens"
+    if run.outcome is RunOutcome.ABORTED:
+        freed = [i.item_id for i in run.items if i.outcome is ItemOutcome.FAILED]
+        back = f"; {freed[-1]} is back in the backlog" if freed else ""
+        line += f"\n  aborted by: {run.error}{back}; start a new run with `agent run`"
+    elif run.outcome is RunOutcome.INTERRUPTED:
+        line += f"\n  stopped by: {run.error}"
+    return line
 
 
 def in_progress(root: Path) -> dict[str, str | None] | None:
@@ -50,6 +68,9 @@ def in_progress(root: Path) -> dict[str, str | None] | None:
     from agent.graph.runner import checkpointer
 
     run_id = latest.read_text(encoding="utf-8").strip()
+    summary = next((run for run in read_runs(root / RUNS_DIR) if run.run_id == run_id), None)
+    if summary is not None and summary.outcome is RunOutcome.ABORTED:
+        return None
     with checkpointer(root) as saver:
         config = {"configurable": {"thread_id": run_id}}
         snapshot = compile_run_graph(saver).get_state(config, subgraphs=True)  # type: ignore[arg-type]
@@ -65,18 +86,3 @@ def in_progress(root: Path) -> dict[str, str | None] | None:
         "phase": records[-1].phase if records else None,
         "next": ", ".join(snapshot.next),
     }
-
-
-def _runs_json(root: Path) -> list[dict[str, object]]:
-    from agent.runs import read_runs
-
-    return [json.loads(run.model_dump_json()) for run in read_runs(root / ".agent" / "runs")[-5:]]
-
-
-def _print_runs(root: Path) -> None:
-    from agent.runs import read_runs
-
-    for run in read_runs(root / ".agent" / "runs")[-5:]:
-        outcomes = ", ".join(f"{item.item_id} {item.outcome.value}" for item in run.items) or "-"
-        ended = "finished" if run.ended_at else "unfinished"
-        print(f"run {run.run_id} ({ended}): {outcomes}; {run.tokens.total:,} tokens")

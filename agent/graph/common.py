@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from agent.gitutil import restore_worktree, worktree_tree
 from agent.graph.context import RunContext
 from agent.graph.state import Blocked, ItemState, PhaseRecord, RunState
 from agent.llm.budget import BudgetExceeded, Ledger
@@ -30,6 +31,28 @@ def workspace_for(state: RunState, ctx: RunContext) -> ItemWorkspace:
     """Open (or reuse, after a crash) the worktree of the current item."""
     item = current(state)
     return open_workspace(ctx.repo, item.item_id, item.title, ctx.settings)
+
+
+def rewind_worktree(state: RunState, ctx: RunContext) -> None:
+    """Before a node runs: put back the worktree its last checkpoint saw (after a crash)."""
+    item = state.item
+    if item is None or not item.worktree_tree or not _has_worktree(item):
+        return
+    if restore_worktree(Path(str(item.worktree)), item.worktree_tree):
+        ctx.say("The worktree was put back as it was after the last completed step.")
+
+
+def remember_worktree(state: RunState, update: dict[str, Any]) -> dict[str, Any]:
+    """After a node: record the worktree's files in the item, checkpointed with the update."""
+    item = update.get("item", state.item)
+    if not isinstance(item, ItemState) or not _has_worktree(item):
+        return update
+    tree = worktree_tree(Path(str(item.worktree)))
+    return {**update, "item": item.model_copy(update={"worktree_tree": tree})}
+
+
+def _has_worktree(item: ItemState) -> bool:
+    return bool(item.worktree) and (Path(str(item.worktree)) / ".git").exists()
 
 
 def current(state: RunState) -> ItemState:

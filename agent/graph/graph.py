@@ -15,7 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from agent.graph import ci, clarify, deliver, green, macro, red, verify
-from agent.graph.common import announce
+from agent.graph.common import announce, remember_worktree, rewind_worktree
 from agent.graph.context import RunContext
 from agent.graph.state import RunState
 
@@ -39,7 +39,8 @@ class _Bound:
         self.__name__ = function.__name__
 
     def __call__(self, state: RunState, *, runtime: Runtime[RunContext]) -> dict[str, Any]:
-        update = self.function(state, runtime.context)
+        rewind_worktree(state, runtime.context)  # a node re-run after a crash starts clean
+        update = remember_worktree(state, self.function(state, runtime.context))
         announce(runtime.context, state, update)
         return update
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from agent import gitutil, proc
 from agent.backlog.models import Status
-from agent.backlog.store import read_backlog, update_backlog
+from agent.backlog.store import display_path, read_backlog, update_backlog
+from agent.errors import InputError
 from agent.graph.automerge import try_auto_merge
 from agent.graph.context import RunContext
 from agent.graph.deliver import write_evidence, write_pr
 from agent.graph.state import ItemResult, ItemState, Outcome, RunState
-from agent.scope import load_scope
+from agent.scope import LimitBreach, check_pr_limit, load_scope
 from agent.scoring import rank
 from agent.workspace import close_workspace, items_committed_today, open_workspace
 
@@ -69,19 +70,33 @@ def score(state: RunState, ctx: RunContext) -> dict[str, Any]:
 def select(state: RunState, ctx: RunContext) -> dict[str, Any]:
     """Pick the next item: --item, else the top actionable one, else a top item needing criteria."""
     done = {result.item_id for result in state.results}
-    limit = load_scope(ctx.repo, ctx.settings.scope).pr_daily_limit
-    if items_committed_today(ctx.repo, datetime.now(UTC)) >= limit:
-        return {"item": None, "stop_reason": f"PR daily limit reached ({limit} items today)"}
-    backlog = read_backlog(ctx.repo / ctx.settings.backlog.path, ctx.settings.scoring.scale)
+    breach = _pr_limit(state, ctx)
+    if breach is not None:
+        return {"item": None, "stop_reason": f"PR daily limit reached: {breach.message}"}
+    path = ctx.repo / ctx.settings.backlog.path
+    backlog = read_backlog(path, ctx.settings.scoring.scale)
+    wanted = ctx.options.item_id
+    if wanted and backlog.get(wanted) is None:
+        shown = display_path(path)
+        raise InputError(f"{shown}: no item with id '{wanted}' (`agent backlog` lists the ids)")
     chosen = _choose(state, ctx, backlog.items, done)
-    if chosen is None:
+    entry = backlog.get(chosen) if chosen else None
+    if chosen is None or entry is None:
         return {"item": None, "stop_reason": state.stop_reason or "nothing actionable"}
-    entry = backlog.get(chosen)
-    assert entry is not None
-    _set_status(ctx, chosen, Status.DOING, None)
+    previous = entry.status if entry.status is not Status.DOING else Status.READY
+    set_item_status(ctx, chosen, Status.DOING, None)
     ctx.say(f"Working on {chosen}: {entry.title}")
-    item = ItemState(item_id=chosen, title=entry.title, started_at=time.time())
+    item = ItemState(
+        item_id=chosen, title=entry.title, started_at=time.time(), previous_status=previous.value
+    )
     return {"item": item}
+
+
+def _pr_limit(state: RunState, ctx: RunContext) -> LimitBreach | None:
+    """The PR daily limit as of the run's `now`, counting branches under the configured prefix."""
+    scope = load_scope(ctx.repo, ctx.settings.scope)
+    prefix = ctx.settings.workspace.branch_prefix
+    return check_pr_limit(scope, items_committed_today(ctx.repo, _now(state), prefix))
 
 
 def _choose(state: RunState, ctx: RunContext, items: list[Any], done: set[str]) -> str | None:
@@ -117,11 +132,11 @@ def merge_log(state: RunState, ctx: RunContext) -> dict[str, Any]:
             update={"pr_path": str(pr.relative_to(ctx.repo)), "reason": f"{result.reason}; {why}"}
         )
         links = [f"branch:{item.branch}", f"commit:{item.commit}"]
-        _set_status(ctx, item.item_id, Status.DONE if merged else Status.PR, None, links)
+        set_item_status(ctx, item.item_id, Status.DONE if merged else Status.PR, None, links)
     else:
         blocked = item.blocked
         reason = f"[{blocked.phase}] {blocked.reason} — decision needed: {blocked.decision}"
-        _set_status(ctx, item.item_id, Status.BLOCKED, reason, [f"branch:{item.branch}"])
+        set_item_status(ctx, item.item_id, Status.BLOCKED, reason, [f"branch:{item.branch}"])
     ctx.say(_line(result))
     results = [*state.results, result]
     more = not ctx.options.item_id and len(results) < ctx.options.max_items
@@ -158,13 +173,15 @@ def _line(result: ItemResult) -> str:
     return f"Blocked {result.item_id} in {result.phase}: {result.reason[:200]}"
 
 
-def _set_status(
+def set_item_status(
     ctx: RunContext,
     item_id: str,
     status: Status,
     reason: str | None,
     links: list[str] | None = None,
+    note: str | None = None,
 ) -> None:
+    """Move an item to `status` in backlog.yml (every move replaces the reason and the note)."""
     with update_backlog(
         ctx.repo / ctx.settings.backlog.path, ctx.settings.scoring.scale
     ) as backlog:
@@ -173,6 +190,7 @@ def _set_status(
             return
         entry.status = status
         entry.blocked_reason = reason
+        entry.note = note
         entry.updated_at = datetime.now(UTC)
         for link in links or []:
             if link not in entry.links and not link.endswith(":None"):

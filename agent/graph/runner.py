@@ -23,6 +23,7 @@ from agent.graph.summary import write_summary
 from agent.llm.endpoint import resolve_endpoint
 from agent.llm.protocol import ChatModel
 from agent.llm.trajectory import TrajectoryLog, trajectory_path
+from agent.runs import SUMMARY_FILE, RunOutcome, RunSummary
 from agent.settings import Settings
 
 Ask = Callable[[dict[str, Any]], dict[str, Any]]
@@ -89,18 +90,29 @@ def resume_run(
     say: Callable[[str], None],
     model: ChatModel | None = None,
 ) -> tuple[RunState, int]:
-    """Continue the latest run from its last completed node."""
+    """Continue the latest run from its last completed node (from its start if it has none)."""
     latest = repo / LATEST
     if not latest.is_file():
         raise InputError(f"{repo}: no run to resume (start one with `agent run`)")
     run_id = latest.read_text(encoding="utf-8").strip()
-    raw = json.loads(
-        (repo / ".agent" / "runs" / run_id / "options.json").read_text(encoding="utf-8")
-    )
-    raw.pop("now", None)
+    run_dir = repo / ".agent" / "runs" / run_id
+    raw = json.loads((run_dir / "options.json").read_text(encoding="utf-8"))
+    _refuse_aborted(repo / settings.report.runs_dir / run_id / SUMMARY_FILE)
+    initial = RunState(run_id=run_id, repo=str(repo), now=raw.pop("now"), started_at=time.time())
     raw["sources"] = tuple(raw.get("sources", ()))
     options = RunOptions(**raw)
-    return _drive(repo, settings, options, run_id, None, ask, say, model)
+    return _drive(repo, settings, options, run_id, initial, ask, say, model, resuming=True)
+
+
+def _refuse_aborted(summary_path: Path) -> None:
+    if not summary_path.is_file():
+        return
+    summary = RunSummary.model_validate_json(summary_path.read_bytes())
+    if summary.outcome is RunOutcome.ABORTED:
+        raise InputError(
+            f"run {summary.run_id} was aborted ({summary.error}); nothing to resume "
+            "(start a new run with `agent run`)"
+        )
 
 
 def _drive(
@@ -108,13 +120,13 @@ def _drive(
     settings: Settings,
     options: RunOptions,
     run_id: str,
-    initial: RunState | None,
+    initial: RunState,
     ask: Ask,
     say: Callable[[str], None],
     model: ChatModel | None,
+    resuming: bool = False,
 ) -> tuple[RunState, int]:
-    from langgraph.types import Command
-
+    from agent.graph.abort import record_failure
     from agent.graph.graph import compile_run_graph
 
     endpoint = resolve_endpoint(settings.model)
@@ -123,18 +135,30 @@ def _drive(
         log = TrajectoryLog(trajectory_path(repo, run_id))
         ctx = RunContext(repo, settings, options, chat, endpoint.action_mode, log, say)
         graph = compile_run_graph(saver)
-        payload: Any = initial if initial is not None else None
-        if initial is None and not graph.get_state(config).next:
+        snapshot = graph.get_state(config)
+        if resuming and snapshot.values and not snapshot.next:
             raise InputError(f"run {run_id} has already finished; nothing to resume")
-        while True:
-            result = graph.invoke(payload, config, context=ctx, durability="sync")
-            interrupts = result.get("__interrupt__") if isinstance(result, dict) else None
-            if not interrupts:
-                break
-            payload = Command(resume=ask(interrupts[0].value))
+        payload = None if resuming and snapshot.values else initial  # no checkpoint: start over
+        try:
+            _invoke(graph, payload, config, ctx, ask)
+        except BaseException as exc:
+            record_failure(ctx, graph, config, exc)
+            raise
         state = RunState.model_validate(graph.get_state(config).values)
     write_summary(repo, state, settings)
     return state, exit_code(state)
+
+
+def _invoke(graph: Any, payload: Any, config: Any, ctx: RunContext, ask: Ask) -> None:
+    """Run the graph until it ends, answering each human interrupt with `ask`."""
+    from langgraph.types import Command
+
+    while True:
+        result = graph.invoke(payload, config, context=ctx, durability="sync")
+        interrupts = result.get("__interrupt__") if isinstance(result, dict) else None
+        if not interrupts:
+            return
+        payload = Command(resume=ask(interrupts[0].value))
 
 
 def exit_code(state: RunState) -> int:

@@ -109,6 +109,11 @@ class ItemState(BaseModel):
     records: list[PhaseRecord] = Field(default_factory=list)
     blocked: Blocked | None = None
     started_at: float = 0.0
+    worktree_tree: str | None = None
+    """The worktree's files (a git tree) when the item's last node finished; a node re-run after
+    a crash starts from them, not from what the killed attempt left half-done."""
+    previous_status: str = "READY"
+    """The item's backlog status before the run took it (restored if the run is aborted)."""
 
 
 class ItemResult(BaseModel):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from agent.fsutil import atomic_write_text
-from agent.graph.state import ItemResult, Outcome, RunState
-from agent.runs import ItemOutcome, RunItem, RunSummary, TokenUsage
+from agent.graph.state import ItemResult, ItemState, Outcome, RunState
+from agent.runs import ItemOutcome, RunItem, RunOutcome, RunSummary, TokenUsage
 from agent.settings import Settings
 
 OUTCOMES = {
@@ -37,16 +38,50 @@ def _item(result: ItemResult) -> RunItem:
     )
 
 
-def write_summary(repo: Path, state: RunState, settings: Settings) -> Path:
-    """Summarise the run from its state; an unfinished run has no ended_at."""
+def _unfinished(state: RunState, item: ItemState, outcome: RunOutcome, error: str) -> RunItem:
+    """The item a run was working on when an error stopped it."""
+    tally = state.ledger.items.get(item.item_id)
+    return RunItem(
+        item_id=item.item_id,
+        title=item.title,
+        outcome=ItemOutcome.FAILED if outcome is RunOutcome.ABORTED else ItemOutcome.INTERRUPTED,
+        started_at=_time(item.started_at),
+        ended_at=_time(time.time()),
+        tokens=TokenUsage(
+            prompt=tally.prompt_tokens if tally else 0,
+            completion=tally.completion_tokens if tally else 0,
+        ),
+        cost_usd=tally.cost_usd if tally else 0.0,
+        branch=item.branch,
+        phase=item.records[-1].phase if item.records else None,
+        blocked_reason=error,
+    )
+
+
+def write_summary(
+    repo: Path,
+    state: RunState,
+    settings: Settings,
+    outcome: RunOutcome | None = None,
+    error: str | None = None,
+) -> Path:
+    """Summarise the run from its state; a running (or crashed) run has no ended_at."""
     run = state.ledger.run
+    if outcome is None and state.finished_at:
+        outcome = RunOutcome.FINISHED
+    ended = state.finished_at or (time.time() if error is not None else 0)
+    items = [_item(result) for result in state.results]
+    if error is not None and outcome is not None and state.item is not None:
+        items.append(_unfinished(state, state.item, outcome, error))
     summary = RunSummary(
         run_id=state.run_id,
         started_at=_time(state.started_at),
-        ended_at=_time(state.finished_at) if state.finished_at else None,
+        ended_at=_time(ended) if ended else None,
+        outcome=outcome,
+        error=error,
         base_branch=state.base_branch or None,
         base_commit=state.head_sha or None,
-        items=[_item(result) for result in state.results],
+        items=items,
         tokens=TokenUsage(prompt=run.prompt_tokens, completion=run.completion_tokens),
         cost_usd=run.cost_usd,
     )

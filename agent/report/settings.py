@@ -14,8 +14,8 @@ class ReportSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
-    out_dir: str = "docs/status"
-    """Directory for reports, relative to the repository root."""
+    out_dir: str = ".agent/reports"
+    """Directory for reports, relative to the repository root (e.g. docs/status to commit them)."""
     formats: tuple[str, ...] = FORMATS
     """Formats written by default: any of md, json, html."""
     period_days: int = Field(default=90, ge=1)
