@@ -31,7 +31,7 @@ PLACEHOLDER = "python"
 PYTHON_NAME = re.compile(r"^python(\d+(\.\d+)?)?(\.exe)?$")
 PROBE = "import importlib.util as u, sys; sys.exit(u.find_spec('pytest') is None)"
 PROBE_TIMEOUT_S = 30.0
-OWN = "agent's own interpreter (no virtualenv in the repository or active, no python3 with pytest)"
+OWN = "agent's own: no virtualenv in the repository or active, no python3 with pytest on PATH"
 
 
 @dataclass(frozen=True)
