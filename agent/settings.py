@@ -21,13 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.discovery.settings import DiscoverySettings
 from agent.errors import InputError
 from agent.llm.settings import ModelSettings
-from agent.pyenv import project_python
+from agent.pyenv import choose_python
 from agent.report.settings import ReportSettings
 from agent.scope import ScopeSettings
 from agent.worksettings import ToolSettings, WorkspaceSettings
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
+REASON = ("tests", "python_reason")
 
 
 class Section(BaseModel):
@@ -81,13 +82,28 @@ class TestSettings(Section):
     """How the target repository's tests are run."""
 
     command: tuple[str, ...] = ("python", "-m", "pytest")
-    """Test command; `python` is the repository's .venv/venv/env with pytest, else agent's own."""
+    """Test command; a leading `python` is the interpreter of `python` (docs/configuration.md)."""
+    python: str = ""
+    """Interpreter `python` means in the command, coverage run and shell tool; empty: the rule."""
+    python_reason: str = ""
+    """Why `python` is that interpreter: filled in when settings are loaded, not a setting."""
     extra_args: tuple[str, ...] = ("-q", "-p", "no:cacheprovider")
     """Arguments appended after the command (before any test selection)."""
     junit: bool = True
     """Pass --junitxml so outcomes are read per test (pytest-compatible runners)."""
     timeout_s: float = Field(default=600.0, gt=0)
     """Wall-clock limit of one test run; the whole process group is killed at the limit."""
+
+    @property
+    def interpreter(self) -> str:
+        """The interpreter `python` stands for (agent's own when settings were not loaded)."""
+        return self.python or sys.executable
+
+    @property
+    def python_note(self) -> str:
+        """Which interpreter `python` is and why: `python: /x/.venv/bin/python (the reason)`."""
+        why = f" ({self.python_reason})" if self.python_reason else ""
+        return f"python: {self.interpreter}{why}"
 
 
 class AgentSettings(Section):
@@ -142,6 +158,7 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
     """Load settings for `repo` from every source in precedence order."""
+    environ = os.environ if env is None else env
     layers: list[tuple[str, dict[str, Any]]] = []
     pyproject = repo / "pyproject.toml"
     if pyproject.is_file():
@@ -152,30 +169,29 @@ def load_settings(
     dot_agent = repo / ".agent.toml"
     if dot_agent.is_file():
         layers.append((str(dot_agent), _read_toml(dot_agent)))
-    layers.append(("environment", _env_layer(os.environ if env is None else env)))
+    layers.append(("environment", _env_layer(environ)))
     if overrides:
         layers.append(("command line", dict(overrides)))
     merged: dict[str, Any] = {}
     origin: dict[tuple[str, ...], str] = {}
     for name, layer in layers:
         _merge(merged, layer, (), name, origin)
+    if REASON in origin:
+        where = _where(REASON, origin)
+        raise InputError(f"{where}: setting 'tests.python_reason': set by agent, not a setting")
     try:
         settings = Settings.model_validate(merged)
     except ValidationError as exc:
         raise InputError(*_describe(exc, origin)) from None
-    return _with_project_python(settings, repo)
+    return _with_interpreter(settings, repo, environ)
 
 
-def _with_project_python(settings: Settings, repo: Path) -> Settings:
-    """`python` in the test command becomes the repository's own virtualenv, when it has one."""
+def _with_interpreter(settings: Settings, repo: Path, env: Mapping[str, str]) -> Settings:
+    """Record which interpreter `python` stands for in `repo` (agent.pyenv's rule) and why."""
     tests = settings.tests
-    if "python" not in tests.command:
-        return settings
-    python = project_python(repo)
-    if python == sys.executable:
-        return settings
-    command = tuple(python if part == "python" else part for part in tests.command)
-    return settings.model_copy(update={"tests": tests.model_copy(update={"command": command})})
+    chosen = choose_python(repo, tests.python, tests.command, env)
+    update = {"python": chosen.path, "python_reason": chosen.reason}
+    return settings.model_copy(update={"tests": tests.model_copy(update=update)})
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

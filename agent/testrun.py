@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -11,10 +10,11 @@ from pathlib import Path
 
 from agent import proc
 from agent.junit import TestReport, parse_junit
-from agent.pyenv import run_environment
+from agent.pyenv import is_python, run_environment, with_python
 from agent.settings import TestSettings
 
 TIMING = re.compile(r" in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?")
+NO_PYTEST = re.compile(r"No module named '?pytest'?\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,8 @@ class TestRun:
 def test_command(
     settings: TestSettings, junit_path: Path, selection: Sequence[str] = ()
 ) -> list[str]:
-    """Build the argv: the configured command (`python`: this interpreter) plus JUnit output."""
-    command = [sys.executable if part == "python" else part for part in settings.command]
+    """Build the argv: the configured command (`python`: the chosen one) plus JUnit output."""
+    command = with_python(settings.command, settings.interpreter)
     if settings.junit:
         command += [f"--junitxml={junit_path}", "-o", "junit_family=xunit1"]
     return [*command, *settings.extra_args, *selection]
@@ -64,6 +64,24 @@ def run_tests(root: Path, settings: TestSettings, selection: Sequence[str] = ())
         result = relativize(ran, root)
         report = _read_report(junit_path, root)
     return TestRun(result, report, tuple(command))
+
+
+def start_failure(run: TestRun, settings: TestSettings) -> str | None:
+    """Why the test command could not start at all (no interpreter, no pytest in it), or None."""
+    program, why = run.command[0], settings.python_reason
+    chosen = f" ({why})" if why and program == settings.interpreter else ""
+    if run.result.missing:
+        return (
+            f"the test command cannot start: {program}{chosen} not found; "
+            "set [tool.agent.tests] python or command"
+        )
+    cannot_import = not run.result.ok and NO_PYTEST.search(run.result.stderr) is not None
+    if run.report is None and is_python(program) and cannot_import:
+        return (
+            f"pytest is not installed in {program}{chosen}: `{program} -m pip install pytest`, "
+            "or set [tool.agent.tests] command"
+        )
+    return None
 
 
 def relativize(result: proc.ProcResult, root: Path) -> proc.ProcResult:

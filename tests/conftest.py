@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     for name in [n for n in __import__("os").environ if n.startswith(("AGENT_", "OPENAI_"))]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-dummy")
+    # Target repositories' tests run with this interpreter, whatever python3 or virtualenv the
+    # machine has (agent.pyenv's rule); tests of the rule pass their own environment.
+    monkeypatch.setenv("AGENT_TESTS__PYTHON", sys.executable)
     # pytest does not truncate assertion output when CI or BUILD_NUMBER is set; the target
     # repositories' test runs must print the same in CI as where cassettes were recorded.
     monkeypatch.delenv("CI", raising=False)

@@ -30,6 +30,12 @@ FILES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _default_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No AGENT_ variable, as for a user: conftest's interpreter pin turns the lean path off."""
+    monkeypatch.delenv("AGENT_TESTS__PYTHON")
+
+
 def lean(capsys: pytest.CaptureFixture[str], repo: Path, *extra: str) -> tuple[bool, str]:
     """Run the lean path on `repo`: (taken, stdout)."""
     taken = run_fast([*LEAN, str(repo), *extra])

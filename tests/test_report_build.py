@@ -27,6 +27,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
     fixture_repo(root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+        patch.setenv("AGENT_TESTS__PYTHON", sys.executable)  # as conftest: not the machine's
         written = write_report(root, formats=None, out=None, since=SINCE, now=NOW)
     assert written == [root / ".agent/reports" / f"{STEM}.{ext}" for ext in ("md", "json", "html")]
     report = Report.model_validate_json((root / f".agent/reports/{STEM}.json").read_text())

@@ -31,6 +31,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     fixture_repo(root)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the fixture's tests need no plugin
+    env["AGENT_TESTS__PYTHON"] = sys.executable  # as conftest: not the machine's python3
     args = [sys.executable, "-m", "agent", "report", str(root), "--since", SINCE, "--now", NOW]
     done = subprocess.run(args, capture_output=True, text=True, env=env, check=True, cwd=root)
     paths = {ext: root / ".agent/reports" / f"{STEM}.{ext}" for ext in ("md", "json", "html")}

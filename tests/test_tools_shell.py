@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.pyenv_support import make_venv
 from tests.toolkit import call, user_repo, worked_item
 from tools.shell import forbidden_reason, run_command
 
@@ -87,3 +88,16 @@ def test_credentials_not_in_command_environment(
         result = call(run_command, ws, argv=["env"])
     assert result.ok and "tok-value-not-for-the-model" not in result.output
     assert "MY_SERVICE_TOKEN" not in result.output and "PATH=" in result.output
+
+
+def test_python_is_the_test_runs_interpreter_with_the_worktrees_src(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    make_venv(repo / ".venv", with_pytest=False)
+    allow = '["python -c"]'
+    code = "import sys, calc; print(sys.prefix); print(calc.__file__)"
+    with worked_item(repo, AGENT_TOOLS__SHELL_ENABLED="true", AGENT_TOOLS__SHELL_ALLOW=allow) as ws:
+        assert ws.settings.tests.python_reason == "the repository's .venv"
+        result = call(run_command, ws, argv=["python", "-c", code])
+        src = ws.root / "src"
+    assert result.ok, result.output
+    assert result.output.splitlines()[2:] == [str(repo / ".venv"), str(src / "calc.py")]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import sys
 from pathlib import Path
 
 from pydantic import Field
 
 from agent import proc
+from agent.pyenv import run_environment, with_python
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import Refused, ToolConfig, resolve_path, tool
 
@@ -89,8 +89,9 @@ def run_command(workspace: Workspace, args: RunCommandArgs, config: ToolConfig) 
         )
     for word in args.argv[1:]:
         _check_argument(workspace.root, word, config)
-    argv = [sys.executable if args.argv[0] == "python" else args.argv[0], *args.argv[1:]]
-    result = proc.run(argv, cwd=workspace.root, timeout=tools.shell_timeout_s, env=_clean_env())
+    argv = with_python(args.argv, config.settings.tests.interpreter)
+    env = run_environment(workspace.root, _clean_env())
+    result = proc.run(argv, cwd=workspace.root, timeout=tools.shell_timeout_s, env=env)
     status = "timed out and was killed" if result.timed_out else f"exit {result.returncode}"
     if result.missing:
         status = "command not found"

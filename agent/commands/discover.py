@@ -74,6 +74,8 @@ def print_summary(outcome: Discovery, settings: Settings, write: bool) -> None:
         f"{len(report.new)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
         f"{len(report.resolved)} resolved; {verb} {settings.backlog.path}."
     )
+    if "tests" in {result.name for result in outcome.results}:
+        console.print(f"[dim]tests: {settings.tests.python_note}[/]", highlight=False)
     for result in outcome.results:
         if result.stats:
             stats = ", ".join(f"{key} {value}" for key, value in result.stats.items())

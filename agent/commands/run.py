@@ -36,6 +36,7 @@ def run_command(
 
     root = git_root(repo)
     settings = load_settings(root)
+    _say(f"Tests run with {settings.tests.python_note}.")
 
     def once() -> tuple[RunState, int]:
         state, code = start_run(root, settings, options, parse_now(now), ask_human, _say)

@@ -29,7 +29,7 @@ def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
     from git import GitCommandError
 
     from agent.gitutil import open_repo, temporary_checkout
-    from agent.testrun import run_tests
+    from agent.testrun import run_tests, start_failure
 
     result = SourceResult("tests")
     try:
@@ -42,6 +42,11 @@ def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
         return result
     if run.result.returncode == NO_TESTS_COLLECTED:
         return result
+    cannot_start = start_failure(run, settings)
+    if cannot_start is not None:  # the user's environment, not the code: a warning, no item
+        result.complete = False
+        result.warnings.append(f"tests skipped: {cannot_start}")
+        return result
     if run.timed_out:
         result.complete = False
         text = f"test run timed out after {settings.timeout_s:g}s"
@@ -49,7 +54,7 @@ def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
         return result
     result.found += _case_items(run)
     if run.collection_failed:
-        text = "test collection failed" if not run.result.missing else "test command not found"
+        text = "test collection failed"
         result.found.append(_test_item("collection", None, text, _tail(redact(run.result.output))))
     return result
 

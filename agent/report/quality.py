@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from agent.junit import Outcome
 from agent.report.models import Figure, Quality, Stamp
 from agent.scanners import ScanResult, run_bandit, run_ruff
 from agent.settings import TestSettings
-from agent.testrun import TestRun, run_tests
+from agent.testrun import TestRun, run_tests, start_failure
 
 DISCOVERY_MISSING = "not measured: discovery source not installed"
 PYTEST = ("python", "-m", "pytest")
@@ -38,7 +37,7 @@ def quality_section(repo: git.Repo, base: str, tests: TestSettings, stamp: Stamp
         bandit = run_bandit(root, _python_files(root))
         markers = marker_counts(root)
     return Quality(
-        **_test_figures(run, stamp),
+        **_test_figures(run, tests, stamp),
         coverage=coverage(stamp),
         ruff_findings=_scan_figure(ruff, None, stamp),
         bandit_high=_scan_figure(bandit, "HIGH", stamp),
@@ -65,9 +64,9 @@ class _Coverage:
         return stamp.figure(self.percent, "percent", self.source, self.reason)
 
 
-def coverage_available(root: Path) -> bool:
-    """True when coverage.py is importable by the interpreter the tests run with, in `root`."""
-    probe = proc.run([sys.executable, "-c", "import coverage"], cwd=root, timeout=60)
+def coverage_available(root: Path, python: str) -> bool:
+    """True when coverage.py is importable by `python` (the tests' interpreter), in `root`."""
+    probe = proc.run([python, "-c", "import coverage"], cwd=root, timeout=60)
     return probe.ok
 
 
@@ -75,7 +74,7 @@ def _tests_with_coverage(root: Path, tests: TestSettings) -> tuple[TestRun, _Cov
     if tests.command != PYTEST:
         reason = "not measured: the test command is not python -m pytest"
         return run_tests(root, tests), _Coverage(None, "report.tests.command", reason)
-    if not coverage_available(root):
+    if not coverage_available(root, tests.interpreter):
         reason = "not measured: coverage.py is not importable in the checkout"
         return run_tests(root, tests), _Coverage(None, PROBE, reason)
     with tempfile.TemporaryDirectory(prefix="agent-coverage-") as tmp:
@@ -83,7 +82,7 @@ def _tests_with_coverage(root: Path, tests: TestSettings) -> tuple[TestRun, _Cov
         command = ("python", "-m", "coverage", "run", f"--data-file={data}", "-m", "pytest")
         run = run_tests(root, tests.model_copy(update={"command": command}))
         report = proc.run(
-            [sys.executable, "-m", "coverage", "json", f"--data-file={data}", "-o", str(out)],
+            [tests.interpreter, "-m", "coverage", "json", f"--data-file={data}", "-o", str(out)],
             cwd=root,
             timeout=tests.timeout_s,
         )
@@ -100,16 +99,16 @@ def _percent(path: Path) -> float | None:
         return None
 
 
-def _test_figures(run: TestRun, stamp: Stamp) -> dict[str, Figure]:
+def _test_figures(run: TestRun, tests: TestSettings, stamp: Stamp) -> dict[str, Figure]:
     words = [Path(run.command[0]).name, *run.command[1:]]
     shown = ["--junitxml=<tmp>/junit.xml" if w.startswith("--junitxml=") else w for w in words]
-    source = " ".join(shown) + " (JUnit XML)"
+    source = " ".join(shown) + f" (JUnit XML; {tests.python_note})"
     report = run.report
-    reason = (
-        f"not measured: the test run timed out after {run.result.duration_s:.0f}s"
-        if run.timed_out
-        else f"not measured: the test command wrote no JUnit report (exit {run.result.returncode})"
-    )
+    reason = f"not measured: the test command wrote no JUnit report (exit {run.result.returncode})"
+    if run.timed_out:
+        reason = f"not measured: the test run timed out after {run.result.duration_s:.0f}s"
+    failure = start_failure(run, tests)
+    reason = f"not measured: {failure}" if failure else reason
     counts: dict[str, int | None] = {
         "tests_total": len(report.cases) if report else None,
         "tests_passed": report.count(Outcome.PASSED) if report else None,
