@@ -74,6 +74,11 @@ def print_summary(outcome: Discovery, settings: Settings, write: bool) -> None:
         f"{len(report.new)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
         f"{len(report.resolved)} resolved; {verb} {settings.backlog.path}."
     )
+    if report.merged or report.closed:
+        console.print(
+            f"{len(report.merged)} merged into the item of their test function or rule, "
+            f"{len(report.closed)} closed as no longer scanned."
+        )
     for result in outcome.results:
         if result.stats:
             stats = ", ".join(f"{key} {value}" for key, value in result.stats.items())
