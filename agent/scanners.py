@@ -2,7 +2,8 @@
 
 Ruff uses the repository's own configuration when it has one (ruff.toml, .ruff.toml or [tool.ruff]
 in pyproject.toml); otherwise DEFAULT_RUFF_RULES: pyflakes, the error-prone pycodestyle groups and
-bugbear. A scanner that is not installed yields `available=False` with a one-line reason.
+bugbear. Bandit reads `[tool.bandit]` in pyproject.toml and the `.bandit` INI file when present.
+A scanner that is not installed yields `available=False` with a one-line reason.
 """
 
 from __future__ import annotations
@@ -50,9 +51,20 @@ def has_ruff_config(root: Path) -> bool:
     """True when the repository configures ruff itself."""
     if (root / "ruff.toml").is_file() or (root / ".ruff.toml").is_file():
         return True
+    return _pyproject_has_tool(root, "ruff")
+
+
+def bandit_config_args(root: Path) -> list[str]:
+    """bandit's options for the repository's own configuration: `[tool.bandit]`, `.bandit`."""
+    args = ["-c", "pyproject.toml"] if _pyproject_has_tool(root, "bandit") else []
+    # bandit finds .bandit only when it walks folders itself; we pass the files, so name it.
+    return [*args, "--ini", ".bandit"] if (root / ".bandit").is_file() else args
+
+
+def _pyproject_has_tool(root: Path, tool: str) -> bool:
     pyproject = root / "pyproject.toml"
     try:
-        return "ruff" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+        return tool in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
 
@@ -93,6 +105,7 @@ def run_bandit(root: Path, paths: Sequence[str], timeout: float = SCAN_TIMEOUT_S
     if not paths:
         return ScanResult("bandit")
     args = [sys.executable, "-m", "bandit", "--format", "json", "--quiet"]
+    args += bandit_config_args(root)
     result = proc.run([*args, "--", *paths], cwd=root, timeout=timeout)
     payload = _json_or_error("bandit", result, key="results")
     if isinstance(payload, ScanResult):

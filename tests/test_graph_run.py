@@ -136,7 +136,7 @@ def test_a_red_reply_cut_off_at_the_cap_is_retried_sampled_and_told_why(tmp_path
     repo = demo(tmp_path)
     discover(repo, load_settings(repo, env={}), ("comments",), NOW, write=True)
     fixme = next(i for i in _items(repo) if i.source and i.source.tag == "FIXME")
-    looping = '{"content": "import pytest\\n@pytest.mark.parametrize(\'t\', [\\n    (\'a\'),\\n'
+    looping = "{\"content\": \"import pytest\\n@pytest.mark.parametrize('t', [\\n    ('a'),\\n"
     test_file = (
         "from calclib.text import slugify\n\n\n"
         "def test_slugify_strips_dashes():\n"

@@ -76,6 +76,11 @@ def print_summary(outcome: Discovery, settings: Settings, write: bool) -> None:
     )
     if "tests" in {result.name for result in outcome.results}:
         console.print(f"[dim]tests: {settings.tests.python_note}[/]", highlight=False)
+    if report.merged or report.closed:
+        console.print(
+            f"{len(report.merged)} merged into the item of their test function or rule, "
+            f"{len(report.closed)} closed as no longer scanned."
+        )
     for result in outcome.results:
         if result.stats:
             stats = ", ".join(f"{key} {value}" for key, value in result.stats.items())

@@ -1,23 +1,26 @@
-"""The tests, lint and security sources: failing tests, ruff findings, bandit findings, secrets."""
+"""The tests and lint sources: failing test functions, ruff findings (one item per rule per file).
+
+A parametrized test that fails for several parameters is one item for its test function (the
+failing parameter ids and the first failure in its description); it is resolved when every
+parameter passes. agent/discovery/security.py holds the security source.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from pathlib import Path
 
-from agent.discovery.files import FileList, read_file
-from agent.discovery.identity import fingerprint, normalize, number_duplicates
-from agent.discovery.model import Found, SourceResult
-from agent.discovery.settings import DiscoverySettings
-from agent.scanners import Finding, run_bandit, run_ruff
-from agent.secrets import find_secrets, is_env_file, redact
+from agent.discovery.identity import fingerprint
+from agent.discovery.model import Found, SourceResult, guarded
+from agent.junit import TestCase
+from agent.scanners import Finding, run_ruff
+from agent.secrets import redact
 from agent.settings import TestSettings
+from agent.testfiles import function_id, parameter, selects
 from agent.testrun import TestRun
 
 DETAIL_MAX = 2000
 LINT_LINES_MAX = 20
-QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
-SECRET_TESTS = ("B105", "B106", "B107")
 NO_TESTS_COLLECTED = 5  # pytest's exit status when there is nothing to run
 COLLECTION_FAILURE = (
     "collection failure"  # pytest's JUnit message for a module that fails to import
@@ -60,19 +63,58 @@ def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
 
 
 def _case_items(run: TestRun) -> list[Found]:
-    """One item per failing or erroring case; a module that failed to import is one item."""
-    found = []
-    for case in run.report.problems if run.report else []:
-        message = redact(case.message or case.outcome.value)
-        detail = f"{message}\n\n{_tail(redact(case.details))}".strip()
-        if message == COLLECTION_FAILURE:
-            module = case.node_id.rsplit("::", 1)[-1]
-            path = case.file or module.replace(".", "/") + ".py"
-            text = f"test collection failed in {path}"
-            found.append(_test_item(f"collection:{path}", path, text, detail))
+    """One item per failing test function; a module that failed to import is one item."""
+    report = run.report
+    groups: dict[str, list[TestCase]] = {}
+    for case in report.problems if report else []:
+        if redact(case.message or case.outcome.value) == COLLECTION_FAILURE:
+            groups[f"collection:{case.node_id}"] = [case]
         else:
-            found.append(_test_item(case.node_id, case.file, message, detail))
+            groups.setdefault(function_id(case.node_id), []).append(case)
+    found = []
+    for key, cases in groups.items():
+        if key.startswith("collection:"):
+            found.append(_collection_item(cases[0]))
+        elif cases[0].node_id == key:
+            found.append(_test_item(key, cases[0].file, *_failure(cases[0])))
+        else:
+            total = sum(1 for c in report.cases if selects(key, c.node_id)) if report else 0
+            found.append(_function_item(key, cases, total))
     return found
+
+
+def _failure(case: TestCase) -> tuple[str, str]:
+    message = redact(case.message or case.outcome.value)
+    return message, f"{message}\n\n{_tail(redact(case.details))}".strip()
+
+
+def _collection_item(case: TestCase) -> Found:
+    module = case.node_id.rsplit("::", 1)[-1]
+    path = case.file or module.replace(".", "/") + ".py"
+    text = f"test collection failed in {path}"
+    return _test_item(f"collection:{path}", path, text, _failure(case)[1])
+
+
+def _function_item(function: str, cases: list[TestCase], total: int) -> Found:
+    """A parametrized test function: its failing parameters, then the first failure in full."""
+    message, detail = _failure(cases[0])
+    failing = [f"- {parameter(c.node_id)}: {_failure(c)[0].splitlines()[0][:200]}" for c in cases]
+    shown = failing[:LINT_LINES_MAX] + [f"… and {len(failing) - LINT_LINES_MAX} more"] * (
+        len(failing) > LINT_LINES_MAX
+    )
+    header = f"{len(cases)} of {total} parameters fail:"
+    item = _test_item(function, cases[0].file, message, detail)
+    return replace(
+        item,
+        text=f"{header[:-1]}; first: {item.text}"[:300],
+        title=_clip_title(f"Failing test {function} ({len(cases)} of {total} parameters)"),
+        description="\n".join([header, *shown, "", f"First failure, {cases[0].node_id}:", detail]),
+        criteria=(f"`{function}` passes for every parameter", "No other test regresses"),
+    )
+
+
+def _clip_title(title: str) -> str:
+    return title if len(title) <= 100 else title[:99] + "…"
 
 
 def _tail(text: str) -> str:
@@ -92,7 +134,7 @@ def _test_item(node: str, path: str | None, text: str, detail: str) -> Found:
         path=path,
         line=None,
         text=text.splitlines()[0][:300] if text else "",
-        title=title if len(title) <= 100 else title[:99] + "…",
+        title=_clip_title(title),
         description=detail,
         item_type="bug",
         fingerprint=fingerprint("tests", node),
@@ -137,93 +179,5 @@ def _lint_item(path: str, code: str, findings: list[Finding]) -> Found:
         score_key="lint",
         criteria=(f"`ruff check {path}` reports no {code}",),
         links=(first.url,) if first.url else (),
-    )
-
-
-def discover_security(root: Path, files: FileList, settings: DiscoverySettings) -> SourceResult:
-    """Run bandit on the tracked Python files and scan every text file for secrets."""
-    result = SourceResult("security")
-    python = [f.path for f in files.files if f.path.endswith(".py")]
-    scan = run_bandit(root, python)
-    if not scan.available:
-        result.complete = False
-        result.warnings.append(f"bandit skipped: {scan.error}")
-    else:
-        result.found += _bandit_items(root, scan.findings)
-    result.found += _secret_items(root, files, settings)
-    return result
-
-
-def _bandit_items(root: Path, findings: list[Finding]) -> list[Found]:
-    lines = {f.path: _source_lines(root, f.path) for f in findings}
-    bases = []
-    for f in findings:
-        code_line = lines[f.path][f.line - 1] if 0 < f.line <= len(lines[f.path]) else ""
-        bases.append(fingerprint("security", f.path, f.code, normalize(redact(code_line))))
-    return [_bandit_item(f, p) for f, p in zip(findings, number_duplicates(bases), strict=True)]
-
-
-def _source_lines(root: Path, path: str) -> list[str]:
-    try:
-        return (root / path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-
-
-def _bandit_item(finding: Finding, print_: str) -> Found:
-    message = redact(finding.message)
-    if finding.code in SECRET_TESTS:
-        message = QUOTED.sub("'[REDACTED]'", message)
-    where = f"{finding.path}:{finding.line}"
-    return Found(
-        kind="security",
-        tag=finding.code,
-        path=finding.path,
-        line=finding.line,
-        text=f"{finding.code}: {message}",
-        title=f"bandit {finding.code} at {where}: {message}"[:100],
-        description=(
-            f"{message}\nSeverity {finding.severity}, confidence {finding.confidence} ({where})."
-        ),
-        item_type="security",
-        fingerprint=print_,
-        score_key="security",
-        criteria=(f"bandit reports no {finding.code} at this place, or it is justified",),
-        links=(finding.url,) if finding.url else (),
-    )
-
-
-def _secret_items(root: Path, files: FileList, settings: DiscoverySettings) -> list[Found]:
-    found = []
-    for entry in files.files:
-        if is_env_file(entry.path):
-            found.append(_secret_item(entry.path, 1, "environment file in the repository", 0))
-            continue
-        data, _why = read_file(root, entry, settings.max_file_bytes)
-        if data is None:
-            continue
-        seen: dict[str, int] = {}
-        for hit in find_secrets(data.decode("utf-8", "replace")):
-            seen[hit.kind] = seen.get(hit.kind, 0) + 1
-            found.append(_secret_item(entry.path, hit.line, hit.kind, seen[hit.kind]))
-    return found
-
-
-def _secret_item(path: str, line: int, kind: str, occurrence: int) -> Found:
-    """A secret's location and kind only: the value never leaves the file."""
-    return Found(
-        kind="security",
-        tag=f"secret:{kind}",
-        path=path,
-        line=line,
-        text=f"possible {kind} at {path}:{line}",
-        title=f"Possible {kind} committed at {path}:{line}",
-        description=(
-            f"A {kind} appears to be stored in {path} at line {line}. Rotate it if it is real, "
-            "and load it from the environment or a secret store instead."
-        ),
-        item_type="security",
-        fingerprint=fingerprint("security", path, f"secret:{kind}", str(occurrence)),
-        score_key="security",
-        criteria=(f"No secret is stored in {path}",),
+        blocked_reason=guarded(path),
     )

@@ -37,3 +37,14 @@ SCORE_DEFAULTS: dict[str, tuple[int, int, int, int]] = {
     "lint": (1, 1, 2, 1),
     "security": (5, 5, 13, 2),
 }
+# bandit: severity gives (time criticality, risk reduction), confidence gives (business value,
+# effort: a finding bandit is unsure of needs a look before a fix). docs/discovery.md has the table.
+BANDIT_SEVERITY = {"HIGH": (5, 13), "MEDIUM": (3, 8), "LOW": (1, 2)}
+BANDIT_CONFIDENCE = {"HIGH": (5, 2), "MEDIUM": (3, 3), "LOW": (1, 5)}
+SCORE_DEFAULTS.update(
+    {
+        f"bandit-{severity.lower()}-{confidence.lower()}": (value, critical, risk, effort)
+        for severity, (critical, risk) in BANDIT_SEVERITY.items()
+        for confidence, (value, effort) in BANDIT_CONFIDENCE.items()
+    }
+)

@@ -53,7 +53,7 @@ def discover(
     commit, exclude_file = check_repo(root)
     ensure_excluded(exclude_file)
     results = run_sources(root, settings, sources)
-    complete = {r.name for r in results if r.complete}
+    complete = {r.name: r.unscanned for r in results if r.complete}
     found = [item for result in results for item in result.found]
     path = root / settings.backlog.path
     if write:
@@ -101,7 +101,7 @@ def run_sources(root: Path, settings: Settings, sources: Sequence[str]) -> list[
 
         results.append(discover_lint(root))
     if "security" in sources and files is not None:
-        from agent.discovery.checks import discover_security
+        from agent.discovery.security import discover_security
 
         results.append(discover_security(root, files, discovery))
     return results

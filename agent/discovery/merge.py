@@ -1,26 +1,32 @@
 """Merge discovered items into the backlog: stable ids, human edits kept, resolved items DONE.
 
 Matching, in order: the same fingerprint; else, within one source, path and tag, the most similar
-text (an edited comment keeps its id). Items of a source that ran completely and found nothing at
-their place are marked DONE with the note "resolved in code at COMMIT". Manual items and items of
-sources that did not run are never touched.
+text (an edited comment keeps its id); else the same family (an older item of one parameter of a
+test function, or of one bandit finding, takes over the item of the whole function or rule; its
+open siblings are marked DONE, "merged into ID"). Items of a source that ran completely and found
+nothing at their place are marked DONE with the note "resolved in code at COMMIT", or with the
+source's reason when it no longer looks there. Manual items and items of sources that did not run
+are never touched.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from agent.backlog.models import Backlog, BacklogItem, ItemType, Source, Status
 from agent.discovery.identity import make_id, normalize
-from agent.discovery.model import Found
+from agent.discovery.model import BANDIT_CODE, Found
 from agent.discovery.settings import DiscoverySettings
+from agent.testfiles import function_id
 
 DISCOVERED_KINDS = ("comments", "tests", "lint", "security")
 SIMILAR = 0.6
 RESOLVED_NOTE = "resolved in code at {commit}"
+MERGED_NOTE = "merged into {id}, which covers the whole test function or every finding of the rule"
+Unscanned = Callable[[str | None, str], str | None]
 
 
 @dataclass
@@ -33,20 +39,28 @@ class MergeReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     resolved: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    """Items of one parameter or one finding, folded into the item of their function or rule."""
+    closed: list[str] = field(default_factory=list)
+    """Items of places the source no longer scans (e.g. bandit in test files)."""
 
 
 def merge(
     backlog: Backlog,
     found: list[Found],
-    complete: Collection[str],
+    complete: Mapping[str, Unscanned | None],
     settings: DiscoverySettings,
     now: datetime,
     commit: str,
 ) -> MergeReport:
-    """Apply `found` to `backlog` in place; `complete` names the sources that saw everything."""
+    """Apply `found` to `backlog` in place; `complete` maps the sources that saw everything to
+    what they chose not to look at."""
     report = MergeReport()
     open_items = [item for item in backlog.items if _discovered(item)]
     matched = _match(found, open_items)
+    members = _family_members(found, open_items, {id(item) for item in matched.values()})
+    matched.update({index: old for index, old in reversed(members) if index not in matched})
+    adopted = {i for i, old in matched.items() if _widened(old, found[i])}
     taken = {item.id for item in backlog.items}
     for index, item in enumerate(found):
         old = matched.get(index)
@@ -55,18 +69,53 @@ def merge(
             taken.add(old.id)
             backlog.items.append(old)
             report.new.append(old.id)
-        elif _refresh(old, item, settings, now):
+        elif _refresh(old, item, settings, now, index in adopted):
             report.updated.append(old.id)
         else:
             report.unchanged.append(old.id)
         report.current.append(old)
     seen = {id(item) for item in matched.values()}
-    for gone in open_items:
-        kind = gone.source.kind if gone.source else ""
-        if id(gone) not in seen and kind in complete and gone.status is not Status.DONE:
-            _resolve(gone, now, commit)
-            report.resolved.append(gone.id)
+    for index, sibling in members:
+        if id(sibling) not in seen:
+            _resolve(sibling, now, MERGED_NOTE.format(id=matched[index].id))
+            seen.add(id(sibling))
+            report.merged.append(sibling.id)
+    _close_gone(open_items, seen, complete, report, now, commit)
     return report
+
+
+def _close_gone(
+    open_items: list[BacklogItem],
+    seen: set[int],
+    complete: Mapping[str, Unscanned | None],
+    report: MergeReport,
+    now: datetime,
+    commit: str,
+) -> None:
+    """Mark DONE what a complete source did not find again: resolved, or no longer looked for."""
+    for gone in open_items:
+        source = gone.source
+        if source is None or id(gone) in seen or gone.status is Status.DONE:
+            continue
+        if source.kind not in complete:
+            continue
+        unscanned = complete[source.kind]
+        why = unscanned(source.path, source.tag or "") if unscanned else None
+        _resolve(gone, now, why or RESOLVED_NOTE.format(commit=commit))
+        (report.closed if why else report.resolved).append(gone.id)
+
+
+def family(kind: str, path: str | None, tag: str | None) -> tuple[str, ...] | None:
+    """What one item covers: a test function (all its parameters) or a bandit rule in a file.
+
+    Items from before that grouping (one per parameter, one per bandit finding) share the family of
+    the item that replaces them.
+    """
+    if kind == "tests" and tag and "::" in tag and not tag.startswith("collection:"):
+        return (kind, function_id(tag))
+    if kind == "security" and path and tag and BANDIT_CODE.match(tag):
+        return (kind, path, tag)
+    return None
 
 
 def _match(found: list[Found], open_items: list[BacklogItem]) -> dict[int, BacklogItem]:
@@ -79,6 +128,33 @@ def _match(found: list[Found], open_items: list[BacklogItem]) -> dict[int, Backl
             matched[index] = old
     _match_similar(found, open_items, matched)
     return matched
+
+
+def _widened(old: BacklogItem, item: Found) -> bool:
+    """True when an item of one parameter or finding now stands for its whole family."""
+    source = old.source
+    return bool(
+        source and source.fingerprint != item.fingerprint and family(item.kind, item.path, item.tag)
+    )
+
+
+def _family_members(
+    found: list[Found], open_items: list[BacklogItem], used: set[int]
+) -> list[tuple[int, BacklogItem]]:
+    """(found index, an open, unpaired backlog item of its family), in backlog order."""
+    families: dict[tuple[str, ...], int] = {}
+    for index, item in enumerate(found):
+        key = family(item.kind, item.path, item.tag)
+        if key is not None:
+            families.setdefault(key, index)
+    members = []
+    for old in open_items:
+        source = old.source
+        key = family(source.kind, source.path, source.tag) if source else None
+        member = families.get(key) if key else None
+        if member is not None and id(old) not in used and old.status is not Status.DONE:
+            members.append((member, old))
+    return members
 
 
 def _discovered(item: BacklogItem) -> bool:
@@ -123,7 +199,6 @@ def _new_item(
     item: Found, settings: DiscoverySettings, now: datetime, taken: set[str]
 ) -> BacklogItem:
     scores = settings.score_for(item.score_key)
-    status = settings.comment_status if item.kind == "comments" else settings.check_status
     return BacklogItem(
         id=make_id(
             item.score_key if item.kind == "comments" else item.kind, item.fingerprint, taken
@@ -131,7 +206,8 @@ def _new_item(
         title=item.title,
         description=item.description,
         type=ItemType(item.item_type),
-        status=Status(status),
+        status=_status(item, settings),
+        blocked_reason=item.blocked_reason,
         business_value=scores.business_value,
         time_criticality=scores.time_criticality,
         risk_reduction=scores.risk_reduction,
@@ -155,24 +231,44 @@ def _source(item: Found) -> Source:
     )
 
 
-def _refresh(old: BacklogItem, item: Found, settings: DiscoverySettings, now: datetime) -> bool:
-    """Update where and what was found; keep scores, criteria and status (unless reopened)."""
+def _status(item: Found, settings: DiscoverySettings) -> Status:
+    if item.blocked_reason:
+        return Status.BLOCKED
+    return Status(settings.comment_status if item.kind == "comments" else settings.check_status)
+
+
+def _refresh(
+    old: BacklogItem, item: Found, settings: DiscoverySettings, now: datetime, adopted: bool
+) -> bool:
+    """Update where and what was found; keep scores, criteria and status (unless reopened).
+
+    An `adopted` item (one parameter or finding, now standing for its whole family) is widened."""
     before = old.model_copy(deep=True)
     assert old.source is not None
     if old.source.fingerprint != item.fingerprint or old.source.text != item.text:
         old.title, old.description = item.title, item.description
+    if adopted:
+        _widen(old, item, settings)
     old.source = _source(item)
-    if old.status is Status.DONE:
-        status = settings.comment_status if item.kind == "comments" else settings.check_status
-        old.status = Status(status)  # the marker or failure came back
+    if old.status is Status.DONE or (old.status is Status.READY and item.blocked_reason):
+        old.status = _status(item, settings)  # the marker or failure came back, or is unworkable
+        old.blocked_reason = item.blocked_reason
     changed = old != before
     if changed:
         old.updated_at = now
     return changed
 
 
-def _resolve(item: BacklogItem, now: datetime, commit: str) -> None:
-    note = RESOLVED_NOTE.format(commit=commit)
+def _widen(old: BacklogItem, item: Found, settings: DiscoverySettings) -> None:
+    """New criteria for the whole family; scores left at the source's default take the item's."""
+    old.acceptance_criteria = list(item.criteria)
+    default = settings.score_for(item.kind).model_dump()
+    if {field: getattr(old, field) for field in default} == default:
+        for field, value in settings.score_for(item.score_key).model_dump().items():
+            setattr(old, field, value)
+
+
+def _resolve(item: BacklogItem, now: datetime, note: str) -> None:
     item.status = Status.DONE
     item.description = f"{item.description}\n\n{note}".strip() if item.description else note
     item.updated_at = now

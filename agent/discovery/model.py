@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+BANDIT_CODE = re.compile(r"B\d+$")
+GUARDED = (
+    "{path} is a test file: the test guard (agent/graph/guard.py) forbids the agent to edit it, "
+    "so fix it by hand or close the item"
+)
+
+
+def guarded(path: str | None) -> str | None:
+    """Why an item whose fix edits `path` cannot be worked by the agent (a test file), else None."""
+    from agent.testfiles import is_test_file
+
+    return GUARDED.format(path=path) if path and is_test_file(path) else None
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,8 @@ class Found:
     criteria: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    blocked_reason: str | None = None
+    """Why the agent cannot work the item (it starts BLOCKED with this reason), e.g. a test file."""
 
 
 @dataclass
@@ -39,6 +56,9 @@ class SourceResult:
     complete: bool = True
     warnings: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    unscanned: Callable[[str | None, str], str | None] | None = None
+    """Why this source chose not to look for items with this path and tag (None: it looked); an
+    open item there that was not found again is closed with that note, not called resolved."""
 
 
 class CommentOptions(Protocol):

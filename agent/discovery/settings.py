@@ -70,8 +70,12 @@ class DiscoverySettings(Section):
     """Status of new comment items (their source does not define success): NEW or READY."""
     check_status: str = "READY"
     """Status of new test, lint and security items (their source defines success)."""
+    bandit_tests: bool = False
+    """Scan test files (tests/, test_*.py, *_test.py, conftest.py) with bandit too; their items
+    are BLOCKED, since the test guard forbids the agent to edit tests."""
     scores: dict[str, Scores] = Field(default_factory=lambda: dict(DEFAULT_SCORES))
-    """Default scores by tag (BUG, FIXME, TODO, HACK, XXX) or source (tests, lint, security)."""
+    """Default scores by tag (BUG, FIXME, TODO, HACK, XXX), source (tests, lint, security: secrets)
+    or bandit severity and confidence (`bandit-low-high`: low severity, high confidence)."""
 
     @field_validator("sources")
     @classmethod

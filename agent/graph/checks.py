@@ -9,21 +9,18 @@ from agent.graph.state import Check
 from agent.junit import Outcome
 from agent.scanners import run_bandit, run_ruff
 from agent.settings import TestSettings
+from agent.testfiles import is_test_file, selects
 from agent.testrun import TestRun, run_tests
 from tools.tests import summarize
 
-TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$")
+__all__ = ["is_test_file", "red_verdict", "run_check"]
+
 BAD_RED = re.compile(
     r"\b(SyntaxError|IndentationError|NameError|ModuleNotFoundError|fixture '[^']+' not found)\b"
 )
 MISSING_FEATURE = re.compile(
     r"cannot import name '(\w+)' from '([\w.]+)'|module '([\w.]+)' has no attribute '(\w+)'"
 )
-
-
-def is_test_file(path: str) -> bool:
-    """True for files pytest treats as tests or test configuration."""
-    return bool(TEST_FILE.search(path)) or path.startswith(("tests/", "test/"))
 
 
 def run_check(root: Path, check: Check, settings: TestSettings) -> tuple[bool, str, TestRun | None]:
@@ -43,7 +40,7 @@ def run_check(root: Path, check: Check, settings: TestSettings) -> tuple[bool, s
 def _pytest_passed(run: TestRun, check: Check) -> bool:
     if not run.passed or run.report is None:
         return False
-    cases = [c for c in run.report.cases if c.node_id.startswith(check.target)]
+    cases = [c for c in run.report.cases if selects(check.target, c.node_id)]
     return bool(cases) and all(case.outcome is Outcome.PASSED for case in cases)
 
 

@@ -36,6 +36,7 @@ from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Request
 from agent.llm.session import ModelSession
 from agent.prompting import render
+from agent.testfiles import function_id
 from agent.testrun import run_tests
 from agent.workspace import ItemWorkspace, slugify
 
@@ -79,7 +80,8 @@ def existing_check(item: BacklogItem) -> Check | None:
     if source is None or not source.tag:
         return None
     if source.kind == "tests" and "::" in source.tag:
-        return Check(kind="pytest", target=source.tag, file=source.tag.split("::", 1)[0])
+        target = function_id(source.tag)  # every parameter, also for an old per-case tag
+        return Check(kind="pytest", target=target, file=target.split("::", 1)[0])
     if source.kind == "lint" and source.path:
         return Check(kind="ruff", target=source.path, rule=source.tag)
     if source.kind == "security" and source.path and source.tag.startswith("B"):

@@ -31,6 +31,7 @@ from agent.prompting import render
 from agent.scanners import Finding, run_bandit, run_ruff
 from agent.scope import restricted_rule
 from agent.secrets import find_secrets
+from agent.testfiles import selects
 from agent.testrun import run_tests
 from agent.workspace import ItemWorkspace
 from tools.registry import available_tools
@@ -104,7 +105,8 @@ def suite_green(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> tuple[bo
     failing = {case.node_id for case in run.report.problems}
     expected = set(item.baseline_failures)
     if item.check is not None and item.check.kind == "pytest":
-        expected.discard(item.check.target)  # failed at the start, must pass from GREEN on
+        # Failed at the start, must pass from GREEN on: every case of the check's test function.
+        expected = {node for node in expected if not selects(item.check.target, node)}
     new = sorted(failing - expected)
     return not new, summarize(run) if new else "all tests pass"
 
