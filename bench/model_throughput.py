@@ -20,7 +20,7 @@ from pathlib import Path
 
 from agent.llm.client import OpenAIChatModel
 from agent.llm.endpoint import BUNDLED_MODEL, Endpoint
-from agent.llm.local.server import bundled_server
+from agent.llm.local.launch import bundled_server
 from agent.llm.protocol import Message, Request
 from agent.llm.settings import ModelSettings
 from agent.proc import run
