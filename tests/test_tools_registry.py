@@ -18,8 +18,10 @@ from tools.registry import (
 
 EXPECTED = [
     "read_file",
+    "read_window",
     "list_dir",
     "search",
+    "find_symbol",
     "write_file",
     "replace_text",
     "run_tests",

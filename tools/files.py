@@ -23,6 +23,7 @@ from tools.common import (
     tool,
 )
 from tools.edit import replace_block
+from tools.grep import git_grep
 
 MAX_LIST_ENTRIES = 500
 MAX_LINE_CHARS = 300
@@ -49,10 +50,13 @@ class ListDirArgs(ToolArgs):
 
 
 class SearchArgs(ToolArgs):
-    """Search the repository's files (tracked and new, not ignored) for a regular expression."""
+    """Search the repository's files (tracked and new, not ignored) for a regular expression.
+
+    Prints `path:line: text` for each matching line.
+    """
 
     pattern: str
-    """Python regular expression, matched against each line."""
+    """Regular expression matched against each line, e.g. `def parse\\(` or `class Parser`."""
     glob: str | None = None
     """Only files matching this glob, e.g. `*.py` or `src/**/*.py`."""
     ignore_case: bool = False
@@ -139,27 +143,42 @@ def _repo_files(root: Path) -> list[str]:
 
 @tool
 def search(workspace: Workspace, args: SearchArgs, config: ToolConfig) -> ToolResult:
-    """Print `path:line: text` for every matching line, up to the configured limit."""
+    """Print `path:line: text` for every matching line, up to the configured limit.
+
+    `git grep -E` answers when the pattern means the same there (tools/grep.py), else a Python
+    loop over the same files; the pattern is always checked as a Python regex first.
+    """
     try:
         regex = re.compile(args.pattern, re.IGNORECASE if args.ignore_case else 0)
     except re.error as exc:
         raise Refused(f"invalid regular expression {args.pattern!r}: {exc}") from None
-    limit = config.settings.tools.max_search_results
-    hits: list[str] = []
-    total = 0
-    for rel in _searchable(workspace.root, args.glob, config):
-        text = _text_or_none(workspace.root / rel, config.settings.tools.max_file_bytes)
-        for number, line in enumerate((text or "").splitlines(), start=1):
-            if regex.search(line):
-                total += 1
-                if len(hits) < limit:
-                    hits.append(f"{rel}:{number}: {line.strip()[:MAX_LINE_CHARS]}")
-    if not hits:
-        return ToolResult(ok=True, output=f"no match for {args.pattern!r}", data={"matches": 0})
-    more = (
-        f"\n[{total - len(hits)} more matches not shown; narrow the glob]" if total > limit else ""
+    keep = set(_searchable(workspace.root, args.glob, config))
+    grepped = git_grep(workspace.root, args.pattern, args.ignore_case, keep.__contains__)
+    engine = "git grep" if grepped is not None else "python"
+    found = (
+        grepped.hits if grepped is not None else _python_search(workspace.root, regex, keep, config)
     )
-    return ToolResult(ok=True, output="\n".join(hits) + more, data={"matches": total})
+    limit = config.settings.tools.max_search_results
+    hits = [
+        f"{rel}:{number}: {line.strip()[:MAX_LINE_CHARS]}" for rel, number, line in found[:limit]
+    ]
+    data = {"matches": len(found), "engine": engine}
+    if not hits:
+        return ToolResult(ok=True, output=f"no match for {args.pattern!r}", data=data)
+    more = len(found) - len(hits)
+    note = f"\n[{more} more matches not shown; narrow the glob]" if more else ""
+    return ToolResult(ok=True, output="\n".join(hits) + note, data=data)
+
+
+def _python_search(
+    root: Path, regex: re.Pattern[str], files: set[str], config: ToolConfig
+) -> list[tuple[str, int, str]]:
+    found: list[tuple[str, int, str]] = []
+    for rel in sorted(files):
+        text = _text_or_none(root / rel, config.settings.tools.max_file_bytes)
+        lines = (text or "").splitlines()
+        found += [(rel, n, line) for n, line in enumerate(lines, start=1) if regex.search(line)]
+    return found
 
 
 def _searchable(root: Path, glob: str | None, config: ToolConfig) -> list[str]:

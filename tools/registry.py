@@ -13,14 +13,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from agent.settings import Settings
-from tools import files, git, quality, shell, tests
+from tools import files, git, quality, shell, symbols, tests, window
 from tools.base import ToolResult, ToolSpec, Workspace
 from tools.common import config_of, finish
 
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("read_file", files.ReadFileArgs, files.read_file),
+    ToolSpec("read_window", window.ReadWindowArgs, window.read_window),
     ToolSpec("list_dir", files.ListDirArgs, files.list_dir),
     ToolSpec("search", files.SearchArgs, files.search),
+    ToolSpec("find_symbol", symbols.FindSymbolArgs, symbols.find_symbol),
     ToolSpec("write_file", files.WriteFileArgs, files.write_file),
     ToolSpec("replace_text", files.ReplaceTextArgs, files.replace_text),
     ToolSpec("run_tests", tests.RunTestsArgs, tests.run_tests),
