@@ -20,6 +20,7 @@ PYTEST_FRAME = re.compile(
 NATIVE_FRAME = re.compile(
     r"^\s*File \"(?P<path>[^\"\n]+\.py)\", line (?P<line>\d+)(?:, in (?P<func>[\w.<>]+))?", re.M
 )
+NODE_ID = re.compile(r"(?P<path>[\w./-]+\.py)::(?P<name>[\w.:]+)")
 EXTERNAL_PARTS = frozenset({"site-packages", "dist-packages", ".venv", "venv", ".tox", ".nox"})
 
 
@@ -73,6 +74,11 @@ def repo_path(root: Path, raw: str) -> str | None:
     return rel if (root / rel).is_file() else None
 
 
-def first_test_frame(found: list[Frame]) -> Frame | None:
-    """The outermost frame in a repository test file: where the test function is."""
-    return next((f for f in found if f.in_repo and is_test_file(f.path)), None)
+def failing_test(root: Path, text: str, found: list[Frame]) -> tuple[str, str | None] | None:
+    """The failing test as (file, function): its pytest node id, else its outermost frame."""
+    for match in NODE_ID.finditer(text):
+        path = repo_path(root, match.group("path"))
+        if path is not None and is_test_file(path):
+            return path, match.group("name")
+    frame = next((f for f in found if f.in_repo and is_test_file(f.path)), None)
+    return (frame.path, frame.function) if frame else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.localise.callgraph import Target, reach
-from agent.localise.frames import Frame, first_test_frame, frames
+from agent.localise.frames import Frame, failing_test, frames
 from agent.localise.index import RepoIndex, build_index
 from agent.localise.models import Localisation
 from agent.localise.terms import grep_fixed, identifiers, literals, mentions
@@ -43,14 +43,14 @@ def localise(
     """Rank the files (then functions, then lines) most likely to hold the failure's cause.
 
     `test_file`/`test_function` (a pytest id part such as `TestC::test_f[1]` is accepted) start
-    the call graph; when missing they are taken from the failure's outermost test frame. `index`
+    the call graph; when missing they are taken from the failure (a pytest node id, else the
+    outermost frame in a test file). `index`
     reuses an index already built (e.g. one restricted to allowed paths).
     """
     index = index or build_index(root)
     found = frames(root, failure)
     if test_file is None:
-        first = first_test_frame(found)
-        test_file, test_function = (first.path, first.function) if first else (None, None)
+        test_file, test_function = failing_test(root, failure, found) or (None, None)
     ballot = Ballot()
     _vote_frames(ballot, index, found)
     _vote_calls(ballot, index, test_file, test_function)
