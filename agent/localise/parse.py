@@ -156,7 +156,7 @@ def absolute_module(module: str | None, level: int, package: str) -> str | None:
     if level == 0:
         return module
     parts = package.split(".") if package else []
-    if level - 1 > len(parts):
+    if level > len(parts):
         return None  # beyond the top-level package
     base = parts[: len(parts) - (level - 1)]
     return ".".join([*base, *([module] if module else [])])
