@@ -70,14 +70,21 @@ def callers_of(index: RepoIndex, targets: list[tuple[ModuleInfo, Definition]]) -
     rows: list[str] = []
     for path in sorted(index.modules):
         module = index.modules[path]
+        local = names | _aliases(module, names)
         sites: list[tuple[Definition | None, Call]]
-        sites = [(None, c) for c in module.parsed.module_calls if c.name in names]
-        sites += [(d, c) for d in module.parsed.definitions for c in d.calls if c.name in names]
+        sites = [(None, c) for c in module.parsed.module_calls if c.name in local]
+        sites += [(d, c) for d in module.parsed.definitions for c in d.calls if c.name in local]
         lines = _lines(index.root / path) if sites else []
         for caller, call in sorted(sites, key=lambda site: site[1].line):
             if _reaches(index, module, caller, call, wanted):
                 rows.append(_caller_row(path, lines, caller, call))
     return list(dict.fromkeys(rows))
+
+
+def _aliases(module: ModuleInfo, names: set[str]) -> set[str]:
+    """Local names imported under another name (`from m import parse as p`: `p`)."""
+    imports = module.parsed.imports.items()
+    return {local for local, dotted in imports if dotted.rsplit(".", 1)[-1] in names}
 
 
 def _reaches(
