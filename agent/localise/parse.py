@@ -2,14 +2,17 @@
 
 A definition is a top-level function or class, or a function or class inside a class (methods,
 nested classes), with its 1-based line span (decorators included) and a one-line signature.
-Calls made anywhere inside a definition (nested functions included) belong to it; calls at
-module level belong to the module. Imports map each local name to the dotted name it stands for.
+A call belongs to the innermost definition whose span holds it: a method's calls (its nested
+functions' included) to the method, a class body's own calls to the class, the rest to the
+module. Imports map each local name to the dotted name it stands for.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 MAX_SIGNATURE_CHARS = 160
 
@@ -57,29 +60,26 @@ def parse_source(source: bytes, package: str) -> ParsedModule:
     Raises SyntaxError, ValueError or RecursionError for files Python cannot parse.
     """
     tree = ast.parse(source)
-    definitions: list[Definition] = []
+    shells: list[Definition] = []
     for node in tree.body:
-        definitions += _definitions(node, "")
-    imports, stars = _imports(tree, package)
-    module_calls = tuple(
-        call
-        for node in tree.body
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-        for call in _calls(node)
+        shells += _definitions(node, "")
+    calls, imports, stars = _scan(tree, package)
+    owned = _owners(shells, calls)
+    definitions = tuple(
+        replace(shell, calls=tuple(owned.get(position, ())))
+        for position, shell in enumerate(shells)
     )
-    return ParsedModule(tuple(definitions), module_calls, imports, tuple(stars))
+    return ParsedModule(definitions, tuple(owned.get(-1, ())), imports, tuple(stars))
 
 
 def _definitions(node: ast.stmt, prefix: str) -> list[Definition]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        kind = "method" if prefix else "function"
-        return [_definition(node, prefix + node.name, kind, _calls(node))]
+        return [_definition(node, prefix + node.name, "method" if prefix else "function")]
     if not isinstance(node, ast.ClassDef):
         return []
     qualname = prefix + node.name
     bases = tuple(ast.unparse(base) for base in node.bases)
-    own_calls = tuple(call for base in node.bases for call in _calls(base))
-    found = [_definition(node, qualname, "class", own_calls, bases)]
+    found = [_definition(node, qualname, "class", bases)]
     for child in node.body:
         found += _definitions(child, qualname + ".")
     return found
@@ -89,12 +89,27 @@ def _definition(
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
     qualname: str,
     kind: str,
-    calls: tuple[Call, ...],
     bases: tuple[str, ...] = (),
 ) -> Definition:
     start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
     end = node.end_lineno or node.lineno
-    return Definition(qualname, kind, start, end, signature(node), calls, bases)
+    return Definition(qualname, kind, start, end, signature(node), (), bases)
+
+
+def _owners(shells: list[Definition], calls: list[Call]) -> dict[int, list[Call]]:
+    """Give each call to the innermost definition whose span holds it (-1: module level).
+
+    Definitions come in source order, a parent before its children, so walking back from the
+    last one that starts at or before the call, the first that still spans it is the innermost.
+    """
+    starts = [shell.start for shell in shells]
+    owned: dict[int, list[Call]] = {}
+    for call in sorted(calls, key=lambda c: (c.line, c.name)):
+        position = bisect.bisect_right(starts, call.line) - 1
+        while position >= 0 and shells[position].end < call.line:
+            position -= 1
+        owned.setdefault(position, []).append(call)
+    return owned
 
 
 def signature(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> str:
@@ -110,16 +125,39 @@ def signature(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> st
     return text if len(text) <= MAX_SIGNATURE_CHARS else text[: MAX_SIGNATURE_CHARS - 4] + " ...:"
 
 
-def _calls(node: ast.AST) -> tuple[Call, ...]:
-    found: list[Call] = []
-    for sub in ast.walk(node):
-        if not isinstance(sub, ast.Call):
-            continue
-        if isinstance(sub.func, ast.Name):
-            found.append(Call(sub.func.id, None, sub.lineno))
-        elif isinstance(sub.func, ast.Attribute):
-            found.append(Call(sub.func.attr, _dotted(sub.func.value), sub.lineno))
-    return tuple(sorted(found, key=lambda call: (call.line, call.name)))
+def _scan(tree: ast.Module, package: str) -> tuple[list[Call], dict[str, str], list[str]]:
+    """One pass over the tree: every call site, and the imports (function-local ones too)."""
+    calls: list[Call] = []
+    imports: dict[str, str] = {}
+    stars: list[str] = []
+    for node in _nodes(tree):
+        if isinstance(node, ast.Call):
+            calls += _call(node)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            _add_import(node, package, imports, stars)
+    return calls, imports, stars
+
+
+def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node below `tree` (a leaner ast.walk: the index parses thousands of files)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack += [item for item in value if isinstance(item, ast.AST)]
+
+
+def _call(node: ast.Call) -> list[Call]:
+    if isinstance(node.func, ast.Name):
+        return [Call(node.func.id, None, node.lineno)]
+    if isinstance(node.func, ast.Attribute):
+        return [Call(node.func.attr, _dotted(node.func.value), node.lineno)]
+    return []
 
 
 def _dotted(node: ast.expr) -> str:
@@ -131,24 +169,22 @@ def _dotted(node: ast.expr) -> str:
     return "?"
 
 
-def _imports(tree: ast.Module, package: str) -> tuple[dict[str, str], list[str]]:
-    names: dict[str, str] = {}
-    stars: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                local = alias.asname or alias.name.split(".")[0]
-                names[local] = alias.name if alias.asname else local
-        elif isinstance(node, ast.ImportFrom):
-            base = absolute_module(node.module, node.level, package)
-            if base is None:
-                continue
-            for alias in node.names:
-                if alias.name == "*":
-                    stars.append(base)
-                else:
-                    names[alias.asname or alias.name] = f"{base}.{alias.name}".strip(".")
-    return names, stars
+def _add_import(
+    node: ast.Import | ast.ImportFrom, package: str, names: dict[str, str], stars: list[str]
+) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            names[local] = alias.name if alias.asname else local
+        return
+    base = absolute_module(node.module, node.level, package)
+    if base is None:
+        return
+    for alias in node.names:
+        if alias.name == "*":
+            stars.append(base)
+        else:
+            names[alias.asname or alias.name] = f"{base}.{alias.name}".strip(".")
 
 
 def absolute_module(module: str | None, level: int, package: str) -> str | None:
