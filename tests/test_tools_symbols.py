@@ -104,6 +104,7 @@ def test_find_symbol_finds_methods_and_their_callers(ws: ItemWorkspace) -> None:
     )
     line = call(find_symbol, ws, name="parse_line")
     assert "pkg/core.py:7: return self.parse_line(data)  [in Parser.feed]" in line.output
+    assert not call(find_symbol, ws, name="arser.feed").ok  # a suffix of a name is no match
     missing = call(find_symbol, ws, name="nowhere")
     assert not missing.ok and "no definition of 'nowhere'" in missing.output
 

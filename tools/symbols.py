@@ -59,8 +59,14 @@ def definitions_of(index: RepoIndex, name: str) -> list[tuple[ModuleInfo, Defini
     last = name.rsplit(".", 1)[-1]
     named = index.named(last)
     if "." in name:
-        named = [(m, d) for m, d in named if f"{m.name}.{d.qualname}".endswith(name)]
+        named = [
+            (m, d) for m, d in named if _full(m, d) == name or _full(m, d).endswith("." + name)
+        ]
     return named
+
+
+def _full(module: ModuleInfo, definition: Definition) -> str:
+    return f"{module.name}.{definition.qualname}"
 
 
 def callers_of(index: RepoIndex, targets: list[tuple[ModuleInfo, Definition]]) -> list[str]:
