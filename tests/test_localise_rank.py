@@ -112,3 +112,45 @@ def test_stdlib_site_packages_and_test_frames_are_never_candidates(tmp_path: Pat
     assert all((repo / path).is_file() and not is_test_file(path) for path in found.paths)
     assert not any(".venv" in path or "decoder" in path for path in found.paths)
     assert found.test_file == "tests/test_data.py"
+
+
+BILLING = """\
+def compute_total(items):
+    return sum(items)
+
+
+def check(total):
+    if total < 0:
+        raise ValueError("negative totals are not allowed")
+    return total
+"""
+
+
+def test_text_signals_without_a_traceback(tmp_path: Path) -> None:
+    files = {
+        "shop/billing.py": BILLING,
+        "shop/other.py": "def unrelated():\n    return 0\n",
+        "tests/test_billing.py": 'def test_x():\n    assert "negative totals are not allowed"\n',
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    failure = "FAILED - ValueError: negative totals are not allowed"
+    found = localise(repo, failure=failure, test_file=None, test_function=None)
+    assert found.paths == ["shop/billing.py"] and found.files[0].lines == [7]
+    assert found.files[0].functions[0].qualname == "check"
+    named = localise(
+        repo, failure="", test_file=None, test_function=None, text="Fix compute_total in billing"
+    )
+    assert named.paths == ["shop/billing.py"]
+    assert named.files[0].functions[0].qualname == "compute_total"
+    assert "module named in the failure or the item" in named.files[0].reasons
+
+
+def test_equal_evidence_ranks_by_path_and_repeats_exactly(tmp_path: Path) -> None:
+    files = {f"lib/{name}.py": "def shared_helper():\n    return 1\n" for name in "cab"}
+    repo = make_repo(tmp_path / "repo", files)
+    runs = [
+        localise(repo, failure="shared_helper broke", test_file=None, test_function=None)
+        for _ in range(2)
+    ]
+    assert runs[0].paths == ["lib/a.py", "lib/b.py", "lib/c.py"]
+    assert runs[0] == runs[1]

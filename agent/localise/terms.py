@@ -11,7 +11,7 @@ from agent import proc
 
 IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]{2,}(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 QUOTED = re.compile(r"'([^'\n]{4,80})'|\"([^\"\n]{4,80})\"")
-MESSAGE = re.compile(r"^E?\s*[\w.]*(?:Error|Exception|Warning): (.{4,80}?)\s*$", re.M)
+MESSAGE = re.compile(r"(?:^|\s)[\w.]*(?:Error|Exception|Warning): (.{4,80}?)\s*$", re.M)
 COMMON = frozenset({"self", "cls", "test", "tests", "assert", "def", "args", "kwargs", "value"})
 IGNORED = COMMON | frozenset(dir(builtins)) | frozenset(keyword.kwlist)
 MAX_LITERALS = 8
