@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python bench/backlog_bench.py
 	$(BIN)/python bench/tools_bench.py
 	PYTHONPATH=. $(BIN)/python bench/report_dora.py 200
+	$(BIN)/python bench/localise_bench.py
 
 BENCH_AGENTS ?= ours,aider,mini
 ## bench-bugfix: bug-fix benchmark (ours vs aider vs mini-swe-agent) on the bundled model; docs/benchmarks.md
