@@ -89,8 +89,11 @@ def test_unparsable_huge_and_non_utf8_files_are_skipped(tmp_path: Path) -> None:
     )
     (repo / "pkg/raw.py").write_bytes(b"def f():\n    return '\xff\xfe'\n")
     (repo / "pkg/nul.py").write_bytes(b"def f():\n    return 1\x00\n")
+    (tmp_path / "outside.py").write_text("def private_outside():\n    pass\n")
+    (repo / "pkg/link.py").symlink_to(tmp_path / "outside.py")
     index = build_index(repo)
-    assert sorted(index.skipped) == ["pkg/broken.py", "pkg/huge.py", "pkg/nul.py", "pkg/raw.py"]
+    skipped = ["pkg/broken.py", "pkg/huge.py", "pkg/link.py", "pkg/nul.py", "pkg/raw.py"]
+    assert sorted(index.skipped) == skipped
     assert "café_name" in index.modules["pkg/latin.py"].defs
     assert "fine" in index.modules["pkg/ok.py"].defs
 

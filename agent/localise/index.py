@@ -2,8 +2,8 @@
 
 Files are listed with git (tracked, plus new files that are not ignored) and parsed once per
 (path, mtime, size): a file that did not change is not parsed again in this process. Files that
-do not parse (syntax errors, undeclared non-UTF-8 bytes, NUL bytes) or are over MAX_INDEX_BYTES
-are skipped and listed in `skipped`.
+do not parse (syntax errors, undeclared non-UTF-8 bytes, NUL bytes), are over MAX_INDEX_BYTES or
+are symbolic links are skipped and listed in `skipped`.
 """
 
 from __future__ import annotations
@@ -143,8 +143,8 @@ def module_names(path: str, known: set[str]) -> tuple[str, list[str]]:
     is_init = path == "__init__.py" or path.endswith("/__init__.py")
     parts = path.removesuffix(".py").split("/")
     if is_init:
-        parts = parts[:-1]
-    depth = len(parts) if is_init else len(parts) - 1  # how many directories hold the file
+        parts = parts[:-1] or ["__init__"]  # a repository-root __init__.py keeps its own name
+    depth = len(parts) - (0 if is_init and "/" in path else 1)  # directories above the module
     top = depth
     while top > 0 and "/".join(parts[:top]) + "/__init__.py" in known:
         top -= 1
@@ -168,8 +168,8 @@ def _parse_file(path: Path, package: str) -> ParsedModule | None:
         stat = path.stat()
     except OSError:
         return None
-    if stat.st_size > MAX_INDEX_BYTES or not path.is_file():
-        return None
+    if stat.st_size > MAX_INDEX_BYTES or path.is_symlink() or not path.is_file():
+        return None  # a symlink may lead out of the repository: its text is not ours to show
     return _parse_cached(str(path), package, stat.st_mtime_ns, stat.st_size)
 
 
