@@ -154,3 +154,12 @@ def test_equal_evidence_ranks_by_path_and_repeats_exactly(tmp_path: Path) -> Non
     ]
     assert runs[0].paths == ["lib/a.py", "lib/b.py", "lib/c.py"]
     assert runs[0] == runs[1]
+
+
+def test_a_string_found_in_many_files_is_no_evidence(tmp_path: Path) -> None:
+    files = {f"lib/level_{n}.py": 'LEVEL = "high"\n' for n in range(4)}
+    files["lib/rare.py"] = 'MODE = "turbo-charged"\n'
+    repo = make_repo(tmp_path / "repo", files)
+    failure = "E   AssertionError: assert 'high' == 'turbo-charged'"
+    found = localise(repo, failure=failure, test_file=None, test_function=None)
+    assert found.paths == ["lib/rare.py"] and found.files[0].lines == [1]

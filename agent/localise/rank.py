@@ -6,7 +6,8 @@ Signals and their weights (agent/localise/votes.py adds them up):
 - the call graph from the test function through imports: CALL_WEIGHTS by depth (1 to 3);
 - identifiers of the failure and the item's text that name a definition: NAME (names with more
   than MAX_NAME_DEFS definitions say too little and are skipped);
-- quoted strings and exception messages found literally in a file (git grep): LITERAL;
+- quoted strings and exception messages found literally (git grep) in at most MAX_LITERAL_FILES
+  non-test files: LITERAL (a string found everywhere, such as 'high', says little);
 - a module named by path (4), dotted name (3) or file stem (1).
 """
 
@@ -18,7 +19,7 @@ from agent.localise.callgraph import Target, reach
 from agent.localise.frames import Frame, failing_test, frames
 from agent.localise.index import RepoIndex, build_index
 from agent.localise.models import Localisation
-from agent.localise.terms import grep_fixed, identifiers, literals, mentions
+from agent.localise.terms import grep_fixed, identifiers, literals, mentions, specific
 from agent.localise.votes import Ballot
 from agent.testfiles import is_test_file
 
@@ -28,6 +29,7 @@ CALL_WEIGHTS = {1: 8.0, 2: 6.0, 3: 4.0}
 NAME = 3.0
 MAX_NAME_DEFS = 5
 LITERAL = 2.0
+MAX_LITERAL_FILES = 3
 
 
 def localise(
@@ -113,11 +115,13 @@ def _vote_names(ballot: Ballot, index: RepoIndex, text: str) -> None:
 
 
 def _vote_literals(ballot: Ballot, index: RepoIndex, root: Path, text: str) -> None:
-    for path, line in grep_fixed(root, literals(text)):
-        if path in index.modules and not is_test_file(path):
-            reason = f"line {line} holds a string from the failure"
-            ballot.vote(path, "literal", LITERAL, reason, index.enclosing(path, line))
-            ballot.mark_line(path, line)
+    needles = literals(text)
+    found = grep_fixed(root, needles)
+    hits = [hit for hit in found if hit[0] in index.modules and not is_test_file(hit[0])]
+    for path, line in specific(hits, needles, MAX_LITERAL_FILES):
+        reason = f"line {line} holds a string from the failure"
+        ballot.vote(path, "literal", LITERAL, reason, index.enclosing(path, line))
+        ballot.mark_line(path, line)
 
 
 def _vote_mentions(ballot: Ballot, index: RepoIndex, text: str) -> None:

@@ -13,6 +13,31 @@ IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]{2,}(?:\.[A-Za-z_][A-Za
 QUOTED = re.compile(r"'([^'\n]{4,80})'|\"([^\"\n]{4,80})\"")
 MESSAGE = re.compile(r"(?:^|\s)[\w.]*(?:Error|Exception|Warning): (.{4,80}?)\s*$", re.M)
 COMMON = frozenset({"self", "cls", "test", "tests", "assert", "def", "args", "kwargs", "value"})
+PYTEST_WORDS = frozenset(
+    [
+        "failed",
+        "failures",
+        "failure",
+        "passed",
+        "error",
+        "errors",
+        "summary",
+        "short",
+        "info",
+        "stopping",
+        "where",
+        "session",
+        "starts",
+        "platform",
+        "rootdir",
+        "plugins",
+        "collected",
+        "items",
+        "warnings",
+        "deselected",
+        "skipped",
+    ]
+)
 IGNORED = COMMON | frozenset(dir(builtins)) | frozenset(keyword.kwlist)
 MAX_LITERALS = 8
 MAX_GREP_HITS = 200
@@ -23,7 +48,7 @@ def identifiers(text: str) -> set[str]:
     found: set[str] = set()
     for match in IDENTIFIER.finditer(text):
         for part in match.group(0).split("."):
-            if len(part) >= 3 and part not in IGNORED:
+            if len(part) >= 3 and part not in IGNORED and part.lower() not in PYTEST_WORDS:
                 found.add(part)
     return found
 
@@ -53,17 +78,27 @@ def mentions(text: str, path: str, module: str) -> int:
     return 0
 
 
-def grep_fixed(root: Path, needles: list[str]) -> list[tuple[str, int]]:
-    """`(path, line)` of Python lines holding any of `needles` literally (git grep)."""
+def grep_fixed(root: Path, needles: list[str]) -> list[tuple[str, int, str]]:
+    """`(path, line, text)` of Python lines holding any of `needles` literally (git grep)."""
     if not needles:
         return []
     args = ["git", "grep", "-n", "-z", "-I", "-F", "--untracked"]
     for needle in needles:
         args += ["-e", needle]
     result = proc.run([*args, "--", "*.py"], cwd=root, timeout=60)
-    hits: list[tuple[str, int]] = []
-    for row in result.stdout.splitlines():
-        path, number, _text = [*row.split("\0", 2), "", ""][:3]
+    hits: list[tuple[str, int, str]] = []
+    for row in result.stdout.split("\n"):
+        path, number, text = [*row.split("\0", 2), "", ""][:3]
         if number.isdigit():
-            hits.append((path, int(number)))
-    return hits[:MAX_GREP_HITS]
+            hits.append((path, int(number), text))
+    return hits
+
+
+def specific(
+    hits: list[tuple[str, int, str]], needles: list[str], max_files: int
+) -> list[tuple[str, int]]:
+    """The hits of needles found in at most `max_files` files: a string everywhere says little."""
+    spread = {needle: {path for path, _, text in hits if needle in text} for needle in needles}
+    kept = [needle for needle in needles if 0 < len(spread[needle]) <= max_files]
+    chosen = [(path, line) for path, line, text in hits if any(n in text for n in kept)]
+    return chosen[:MAX_GREP_HITS]
