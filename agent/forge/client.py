@@ -92,10 +92,11 @@ class GitHub:
             url, query = page.next_url, {}
 
     def _page(self, url: str, query: dict[str, Any]) -> Page:
-        key = str(self.http.build_request("GET", url, params=query).url)
+        params = query or None  # an empty dict would drop the query of a next-page URL
+        key = str(self.http.build_request("GET", url, params=params).url)
         known = self.cache.get(key) if self.cache else None
         headers = {"If-None-Match": known.etag} if known else {}
-        response = self.request("GET", url, params=query, headers=headers)
+        response = self.request("GET", url, params=params, headers=headers)
         if response.status_code == 304 and known is not None:
             self.not_modified += 1
             return Page(known.body, known.next_url, cached=True)
