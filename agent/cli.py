@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="Manage the bundled local model (setup, serve, status, stop).")
 app.add_typer(model_app, name="model")
+forge_app = typer.Typer(help="The forge (GitHub): check the token, repository and rate limit.")
+app.add_typer(forge_app, name="forge")
 
 RepoArg = Annotated[
     Path, typer.Argument(help="Repository to work on (default: the current directory).")
@@ -75,7 +77,8 @@ def discover(
         str | None,
         typer.Option(
             "--sources",
-            help="Comma list of comments, tests, lint, security, backlog (default: all).",
+            help="Comma list of comments, tests, lint, security, backlog, and with a forge "
+            "issues, ci (default: the first five).",
         ),
     ] = None,
     as_json: Annotated[
@@ -239,6 +242,14 @@ def model_stop() -> None:
     from agent.commands.model import stop_model
 
     stop_model()
+
+
+@forge_app.command("status")
+def forge_status(repo: RepoArg = Path("."), as_json: JsonOpt = False) -> None:
+    """Show whether the token is accepted, the repository and the rate limit left."""
+    from agent.commands.forge import show_forge_status
+
+    show_forge_status(repo, as_json)
 
 
 def main() -> None:

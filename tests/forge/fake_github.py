@@ -38,6 +38,11 @@ class State:
     """The JSON bodies of POST and PATCH requests, in order."""
     remaining: int = 5000
     rate_limited: bool = False
+    """Answer every request with GitHub's rate-limit 403 (reset in an hour)."""
+    limit_once: bool = False
+    """Answer the next request with a rate-limit 403 that resets in a second."""
+    forbidden: bool = False
+    """Answer every request with a 403 naming the permission the token lacks."""
 
     def add_issue(self, number: int, title: str, body: str = "", labels: tuple[str, ...] = (),
                   pull: bool = False) -> None:  # fmt: skip
@@ -90,7 +95,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.bodies.append(body)
             status, payload, headers = self._route(method, url.path, query, body)
             if status == 200 and method == "GET":
-                status, payload, headers = self._conditional(payload, headers)
+                free = url.path == "/rate_limit"  # as on GitHub, it costs no rate limit
+                status, payload, headers = self._conditional(payload, headers, free)
             self.state.log.append((method, self.path, status))
         self._reply(status, payload, headers)
 
@@ -98,10 +104,17 @@ class Handler(BaseHTTPRequestHandler):
                ) -> tuple[int, Any, dict[str, str]]:  # fmt: skip
         if self.headers.get("authorization") != f"Bearer {TOKEN}":
             return 401, {"message": "Bad credentials", "documentation_url": "x"}, {}
-        if self.state.rate_limited:
-            reset = str(int(time.time()) + 3600)
+        if self.state.rate_limited or self.state.limit_once:
+            reset = str(int(time.time()) + (1 if self.state.limit_once else 3600))
+            self.state.limit_once = False
             headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
             return 403, {"message": "API rate limit exceeded", "documentation_url": "x"}, headers
+        if self.state.forbidden:
+            message = {
+                "message": "Resource not accessible by integration",
+                "documentation_url": "x",
+            }
+            return 403, message, {"x-accepted-github-permissions": "issues=read"}
         if path == "/rate_limit":
             return 200, self._rate_limit(), {}
         prefix = f"/repos/{REPO}"
@@ -245,13 +258,13 @@ class Handler(BaseHTTPRequestHandler):
             items.append(data)
         return (201, items[-1], {}) if method == "POST" else (200, items, {})
 
-    def _conditional(self, payload: Any, headers: dict[str, str]
+    def _conditional(self, payload: Any, headers: dict[str, str], free: bool
                      ) -> tuple[int, Any, dict[str, str]]:  # fmt: skip
         """GitHub's ETags: an unchanged answer to If-None-Match is a 304 with no body."""
         etag = '"' + hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest() + '"'
         if self.headers.get("if-none-match") == etag:
             return 304, None, {"etag": etag}
-        self.state.remaining -= 1
+        self.state.remaining -= 0 if free else 1
         return 200, payload, {**headers, "etag": etag}
 
     def _reply(self, status: int, payload: Any, headers: dict[str, str]) -> None:
