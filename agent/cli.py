@@ -115,6 +115,12 @@ def run(
     auto_merge: Annotated[
         bool, typer.Option("--auto-merge", help="Merge when the auto-approve rules hold.")
     ] = False,
+    push: Annotated[
+        bool, typer.Option("--push", help="Push each finished item's branch to the remote.")
+    ] = False,
+    pr: Annotated[
+        bool, typer.Option("--pr", help="Push, then open a draft pull request (needs [forge]).")
+    ] = False,
     continuous: Annotated[
         bool, typer.Option("--continuous", help="Run again every --interval minutes.")
     ] = False,
@@ -131,7 +137,7 @@ def run(
     options = RunOptions(
         item_id=item, max_items=max_items, interactive=interactive_terminal(yes),
         discover=discover, sources=parse_sources(sources, ()), discover_only=discover_only,
-        auto_merge=auto_merge,
+        auto_merge=auto_merge, push=push or pr, pr=pr,
     )  # fmt: skip
     raise typer.Exit(run_command(repo, options, now, interval if continuous else None))
 
