@@ -14,6 +14,11 @@ import pytest
 
 from tests.forge import fake_github, servers
 
+IN_CI = os.environ.get("CI", "").lower() in (
+    "1",
+    "true",
+)  # read before the autouse fixture drops it
+
 
 @dataclass
 class Forge:
@@ -56,7 +61,7 @@ def _toml(value: Any) -> str:
 def _mock_github(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, ThreadingHTTPServer, dict[str, Any], Path]]:
-    servers.need_prism(os.environ.get("CI", "").lower() in ("1", "true"))
+    servers.need_prism(IN_CI)
     folder = tmp_path_factory.mktemp("github")
     spec_path = folder / "github.json"
     examples = fake_github.load_examples(servers.trimmed_spec(spec_path))
