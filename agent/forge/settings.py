@@ -28,6 +28,15 @@ class LabelRule(Section):
     effort: int | None = None
     """Job size (the lowest of the issue's labels wins)."""
 
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        from agent.backlog.models import ItemType
+
+        if value is not None and value not in set(ItemType):
+            raise ValueError(f"expected one of {', '.join(ItemType)}")
+        return value
+
 
 def _rule(kind: str | None = None, *scores: int | None) -> LabelRule:
     return LabelRule(type=kind, **dict(zip(SCORE_NAMES, scores, strict=False)))
