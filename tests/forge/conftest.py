@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
@@ -28,11 +29,18 @@ class Forge:
     state: fake_github.State
     log: Path
     log_start: int
+    rejected: int = 0
+    """Requests the test sends malformed on purpose: prism must reject exactly these."""
 
     def violations(self) -> list[str]:
         """Lines where prism found a request or a response that breaks the spec."""
         text = self.log.read_text(encoding="utf-8", errors="replace")[self.log_start :]
         return [line for line in text.splitlines() if re.search(r"Violation: request|rror", line)]
+
+    def rejections(self) -> int:
+        """Requests prism refused as invalid (never forwarded to the fake)."""
+        text = self.log.read_text(encoding="utf-8", errors="replace")[self.log_start :]
+        return text.count("Request terminated with error")
 
     def forwarded(self) -> int:
         """Requests prism validated and passed on to the fake."""
@@ -90,5 +98,34 @@ def forge(
     monkeypatch.delenv("GH_TOKEN", raising=False)
     mock = Forge(url, state, log, len(log.read_text(encoding="utf-8", errors="replace")))
     yield mock
-    assert mock.violations() == [], "\n".join(mock.violations())
+    _settle(log)
+    violations = mock.violations()
+    assert mock.rejections() == mock.rejected, "\n".join(violations)
+    if not mock.rejected:
+        assert violations == [], "\n".join(violations)
     assert mock.forwarded() == len(state.log), "a request bypassed prism"
+    VALIDATED.append(len(state.log))
+
+
+def _settle(log: Path) -> None:
+    """Wait (at most 3 s) until prism's log stops growing: it is written asynchronously."""
+    size, deadline = -1, time.monotonic() + 3
+    while time.monotonic() < deadline:
+        now = log.stat().st_size
+        if now == size:
+            return
+        size = now
+        time.sleep(0.15)
+
+
+VALIDATED: list[int] = []
+"""Requests of each forge test that prism validated against GitHub's description."""
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many requests prism validated (the figure docs/forge.md quotes)."""
+    if VALIDATED:
+        terminalreporter.write_line(
+            f"forge: {sum(VALIDATED)} requests in {len(VALIDATED)} tests passed GitHub's "
+            "OpenAPI validation (prism)"
+        )
