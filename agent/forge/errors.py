@@ -14,6 +14,11 @@ class ForgeError(AgentError):
         self.exit_code = exit_code
 
 
-def transient(message: str) -> ForgeError:
-    """An error worth retrying later (network down, rate limited, server error): exit 1."""
-    return ForgeError(message, ExitCode.ITEM_FAILED)
+class ForgeUnavailable(ForgeError):
+    """The forge cannot answer now (network down, rate limited, server error): a run stopped by
+    it can be continued with `agent resume`."""
+
+
+def transient(message: str) -> ForgeUnavailable:
+    """An error worth retrying later: exit 1."""
+    return ForgeUnavailable(message, ExitCode.ITEM_FAILED)

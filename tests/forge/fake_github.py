@@ -41,6 +41,8 @@ class State:
     """Answer every request with GitHub's rate-limit 403 (reset in an hour)."""
     limit_once: bool = False
     """Answer the next request with a rate-limit 403 that resets in a second."""
+    limit_path: str = ""
+    """Answer the next request whose path matches this regex with a rate-limit 403 (an hour)."""
     forbidden: bool = False
     """Answer every request with a 403 naming the permission the token lacks."""
 
@@ -104,8 +106,13 @@ class Handler(BaseHTTPRequestHandler):
                ) -> tuple[int, Any, dict[str, str]]:  # fmt: skip
         if self.headers.get("authorization") != f"Bearer {TOKEN}":
             return 401, {"message": "Bad credentials", "documentation_url": "x"}, {}
-        if self.state.rate_limited or self.state.limit_once:
-            reset = str(int(time.time()) + (1 if self.state.limit_once else 3600))
+        limit_path = bool(self.state.limit_path and re.search(self.state.limit_path, path))
+        if limit_path:
+            self.state.limit_path = ""
+        if self.state.rate_limited or self.state.limit_once or limit_path:
+            reset = str(
+                int(time.time()) + (1 if self.state.limit_once and not limit_path else 3600)
+            )
             self.state.limit_once = False
             headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
             return 403, {"message": "API rate limit exceeded", "documentation_url": "x"}, headers

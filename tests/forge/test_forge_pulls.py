@@ -7,12 +7,24 @@ from pathlib import Path
 import pytest
 
 from agent.backlog.models import Status
+from agent.forge.errors import ForgeUnavailable
 from agent.forge.publish import pr_title_and_body, publish
+from agent.graph.runner import resume_run
 from agent.graph.state import Outcome
+from agent.settings import load_settings
 from tests.forge.conftest import Forge
 from tests.forge.fake_github import TOKEN
 from tests.forge.test_forge_status import agent
-from tests.graph_support import demo, item, json_settings, mean_fix, options, run_agent, scripted
+from tests.graph_support import (
+    demo,
+    item,
+    json_settings,
+    mean_fix,
+    no_answers,
+    options,
+    run_agent,
+    scripted,
+)
 from tests.support import git
 from tests.test_graph_run import discovered_test_item
 
@@ -35,10 +47,14 @@ def test_run_with_pr_pushes_the_branch_and_opens_exactly_one_draft_pr_across_a_r
 ) -> None:
     repo = demo_with_origin(tmp_path, forge)
     item_id = discovered_test_item(repo)
-    settings = json_settings(repo)
+    forge.state.limit_path = r"/issues/\d+/labels$"  # the PR is opened, then labelling fails
+    lines: list[str] = []
 
-    state, code, lines = run_agent(repo, scripted(mean_fix()), options(item_id=item_id, pr=True),
-                                   settings=settings)  # fmt: skip
+    with pytest.raises(ForgeUnavailable, match="rate limit"):
+        run_agent(repo, scripted(mean_fix()), options(item_id=item_id, pr=True))
+    assert len(forge.state.pulls) == 1
+    assert item(repo, item_id).status is Status.DOING  # `agent resume` can finish the delivery
+    state, code = resume_run(repo, json_settings(repo), no_answers, lines.append, scripted())
 
     [result] = state.results
     assert code == 0 and result.outcome is Outcome.RESOLVED, result.reason
@@ -46,7 +62,9 @@ def test_run_with_pr_pushes_the_branch_and_opens_exactly_one_draft_pr_across_a_r
     assert branch is not None
     origin = tmp_path / "origin.git"
     assert git(origin, "rev-parse", f"refs/heads/{branch}").strip() == result.commit
-    [pull] = forge.state.pulls
+    [pull] = forge.state.pulls  # the retry found the open PR and updated it
+    assert len(forge.state.calls("POST", r"/pulls$")) == 1
+    assert len(forge.state.calls("PATCH", r"/pulls/\d+$")) == 1
     assert (pull["head"], pull["base"], pull["draft"]) == (branch, "main", True)
     description = (repo / ".agent" / "prs" / f"{item_id}.md").read_text(encoding="utf-8")
     assert pull["title"] == description.splitlines()[0].removeprefix("# ")
@@ -55,16 +73,23 @@ def test_run_with_pr_pushes_the_branch_and_opens_exactly_one_draft_pr_across_a_r
     url = f"https://github.com/octo/fixture/pull/{pull['number']}"
     assert f"pr:{url}" in item(repo, item_id).links
     assert item(repo, item_id).status is Status.PR
+    assert_no_token_written(repo, origin, lines)
 
-    entry = item(repo, item_id)  # a retry of the delivery finds the open PR and updates it
-    description_path = repo / ".agent" / "prs" / f"{item_id}.md"
-    again = publish(repo, settings.forge, entry, branch, "main", description_path, open_pr=True)
 
-    assert again == url
-    assert len(forge.state.pulls) == 1
+def test_publishing_again_updates_the_open_pr(tmp_path: Path, forge: Forge) -> None:
+    repo = demo_with_origin(tmp_path, forge)
+    item_id = discovered_test_item(repo)
+    run_agent(repo, scripted(mean_fix()), options(item_id=item_id, pr=True))
+    entry = item(repo, item_id)
+    branch = next(link for link in entry.links if link.startswith("branch:")).split(":", 1)[1]
+    description = repo / ".agent" / "prs" / f"{item_id}.md"
+
+    again = publish(repo, load_settings(repo).forge, entry, branch, "main", description, True)
+
+    [pull] = forge.state.pulls
+    assert again == f"https://github.com/octo/fixture/pull/{pull['number']}"
     assert len(forge.state.calls("POST", r"/pulls$")) == 1
     assert len(forge.state.calls("PATCH", r"/pulls/\d+$")) == 1
-    assert_no_token_written(repo, tmp_path / "origin.git", lines)
 
 
 def assert_no_token_written(*places: Path | list[str]) -> None:
