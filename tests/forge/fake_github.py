@@ -29,6 +29,8 @@ class State:
     examples: dict[str, Any]
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)
     check_runs: list[dict[str, Any]] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)
+    """Commit statuses of the default branch's head: context -> state."""
     pulls: list[dict[str, Any]] = field(default_factory=list)
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     labels: dict[int, list[str]] = field(default_factory=dict)
@@ -138,6 +140,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._issue_page(query)
         if rest == "/commits/main/check-runs":
             return 200, self._check_runs(), {}
+        if rest == "/commits/main/status":
+            return 200, self._statuses(), {}
         if rest == "/pulls" and method == "GET":
             head = query.get("head", "")
             return 200, [self._pull(p, simple=True) for p in self._open_pulls(head)], {}
@@ -211,6 +215,19 @@ class Handler(BaseHTTPRequestHandler):
                                   summary=run["summary"] or "ok")  # fmt: skip
             runs.append(item)
         return {"total_count": len(runs), "check_runs": runs}
+
+    def _statuses(self) -> Any:
+        data = self._example("combined-commit-status")
+        template = data["statuses"][0]
+        data["statuses"] = [
+            {**template, "id": index, "context": context, "state": state,
+             "description": f"{context}: {state}"}
+            for index, (context, state) in enumerate(self.state.statuses.items(), start=1)
+        ]  # fmt: skip
+        states = set(self.state.statuses.values())
+        data["state"] = next((s for s in ("failure", "pending") if s in states), "success")
+        data["total_count"] = len(data["statuses"])
+        return data
 
     def _open_pulls(self, head: str) -> list[dict[str, Any]]:
         pulls = [p for p in self.state.pulls if p["state"] == "open"]

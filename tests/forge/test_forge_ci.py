@@ -48,3 +48,21 @@ def test_a_failing_check_becomes_an_item_and_is_resolved_when_it_passes(
     assert discover(capsys, monkeypatch, str(repo), "--sources", "ci").code == 0
     assert list(ci_items(repo)) == [item_id]
     assert ci_items(repo)[item_id]["status"] == "READY"
+
+
+def test_a_failing_commit_status_is_an_item_too(
+    tmp_path: Path, forge: Forge, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    repo = make_repo(tmp_path / "repo", {".agent.toml": forge.config(), "a.py": "x = 1\n"})
+    forge.state.statuses = {"ci/jenkins": "failure", "ci/docs": "success"}
+
+    assert discover(capsys, monkeypatch, str(repo), "--sources", "ci").code == 0
+
+    [item] = ci_items(repo).values()
+    assert item["title"] == "CI check 'ci/jenkins' fails on main"
+    assert item["description"] == "ci/jenkins: failure"
+    assert item["links"] == ["https://ci.example.com/1000/output"]
+    forge.state.statuses["ci/jenkins"] = "success"
+    assert discover(capsys, monkeypatch, str(repo), "--sources", "ci").code == 0
+    assert [i["status"] for i in ci_items(repo).values()] == ["DONE"]
