@@ -29,12 +29,13 @@ from tests.support import git
 from tests.test_graph_run import discovered_test_item
 
 
-def demo_with_origin(tmp_path: Path, forge: Forge) -> Path:
+def demo_with_origin(tmp_path: Path, forge: Forge | None) -> Path:
     """The demo repository, configured for the mock GitHub, with a bare repository as origin."""
     repo = demo(tmp_path)
-    (repo / ".agent.toml").write_text(forge.config(), encoding="utf-8")
-    git(repo, "add", ".agent.toml")
-    git(repo, "commit", "-q", "-m", "forge settings")
+    if forge is not None:
+        (repo / ".agent.toml").write_text(forge.config(), encoding="utf-8")
+        git(repo, "add", ".agent.toml")
+        git(repo, "commit", "-q", "-m", "forge settings")
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", str(origin))
     git(repo, "remote", "add", "origin", str(origin))
@@ -74,6 +75,19 @@ def test_run_with_pr_pushes_the_branch_and_opens_exactly_one_draft_pr_across_a_r
     assert f"pr:{url}" in item(repo, item_id).links
     assert item(repo, item_id).status is Status.PR
     assert_no_token_written(repo, origin, lines)
+
+
+def test_push_alone_needs_no_forge(tmp_path: Path) -> None:
+    repo = demo_with_origin(tmp_path, None)
+    item_id = discovered_test_item(repo)
+
+    state, code, _lines = run_agent(repo, scripted(mean_fix()), options(item_id=item_id, push=True))
+
+    [result] = state.results
+    assert code == 0 and result.branch and result.commit
+    origin = tmp_path / "origin.git"
+    assert git(origin, "rev-parse", f"refs/heads/{result.branch}").strip() == result.commit
+    assert not any(link.startswith("pr:") for link in item(repo, item_id).links)
 
 
 def test_publishing_again_updates_the_open_pr(tmp_path: Path, forge: Forge) -> None:
