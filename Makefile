@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck pytest bench bench-bugfix bench-overhead cassettes docs schema clean
+.PHONY: setup node demo test lint typecheck pytest bench bench-bugfix bench-overhead cassettes docs schema clean
 
 setup: $(STAMP)
 
@@ -14,6 +14,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade uv
 	$(BIN)/python -m uv pip install -q --compile-bytecode --python $(BIN)/python -e ".[dev]"
 	touch $(STAMP)
+
+## node: GitHub's OpenAPI description and the prism mock server for the forge tests (.ci/node)
+NODE_DIR := .ci/node
+PRISM := $(NODE_DIR)/node_modules/.bin/prism
+NPM_PACKAGES := @octokit/openapi@23.0.2 @stoplight/prism-cli@5.14.2
+node:
+	@if [ -x $(PRISM) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  mkdir -p $(NODE_DIR) && npm install --prefix $(NODE_DIR) --no-audit --no-fund -q $(NPM_PACKAGES); \
+	elif [ -n "$$CI" ]; then echo "error: npm is needed for the forge tests" >&2; exit 1; \
+	else echo "warning: npm not found: the forge tests will be skipped" >&2; fi
 
 ## demo: set up the bundled local model and let the agent work the shipped demo repository
 demo: setup
@@ -30,7 +41,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup node
 	$(BIN)/pytest -q
 
 ## bench: benchmarks (not part of the test suite); figures go in docs/benchmarks.md

@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="Manage the bundled local model (setup, serve, status, stop).")
 app.add_typer(model_app, name="model")
+forge_app = typer.Typer(help="The forge (GitHub): check the token, repository and rate limit.")
+app.add_typer(forge_app, name="forge")
 
 RepoArg = Annotated[
     Path, typer.Argument(help="Repository to work on (default: the current directory).")
@@ -75,7 +77,8 @@ def discover(
         str | None,
         typer.Option(
             "--sources",
-            help="Comma list of comments, tests, lint, security, backlog (default: all).",
+            help="Comma list of comments, tests, lint, security, backlog, and with a forge "
+            "issues, ci (default: the first five).",
         ),
     ] = None,
     as_json: Annotated[
@@ -112,6 +115,12 @@ def run(
     auto_merge: Annotated[
         bool, typer.Option("--auto-merge", help="Merge when the auto-approve rules hold.")
     ] = False,
+    push: Annotated[
+        bool, typer.Option("--push", help="Push each finished item's branch to the remote.")
+    ] = False,
+    pr: Annotated[
+        bool, typer.Option("--pr", help="Push, then open a draft pull request (needs [forge]).")
+    ] = False,
     continuous: Annotated[
         bool, typer.Option("--continuous", help="Run again every --interval minutes.")
     ] = False,
@@ -128,7 +137,7 @@ def run(
     options = RunOptions(
         item_id=item, max_items=max_items, interactive=interactive_terminal(yes),
         discover=discover, sources=parse_sources(sources, ()), discover_only=discover_only,
-        auto_merge=auto_merge,
+        auto_merge=auto_merge, push=push or pr, pr=pr,
     )  # fmt: skip
     raise typer.Exit(run_command(repo, options, now, interval if continuous else None))
 
@@ -239,6 +248,14 @@ def model_stop() -> None:
     from agent.commands.model import stop_model
 
     stop_model()
+
+
+@forge_app.command("status")
+def forge_status(repo: RepoArg = Path("."), as_json: JsonOpt = False) -> None:
+    """Show whether the token is accepted, the repository and the rate limit left."""
+    from agent.commands.forge import show_forge_status
+
+    show_forge_status(repo, as_json)
 
 
 def main() -> None:

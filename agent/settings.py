@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from agent.discovery.settings import DiscoverySettings
 from agent.errors import InputError
+from agent.forge.settings import ForgeSettings
 from agent.llm.settings import ModelSettings
 from agent.pyenv import choose_python
 from agent.report.settings import ReportSettings
@@ -150,6 +151,8 @@ class Settings(Section):
     """Status reports (agent report)."""
     discovery: DiscoverySettings = DiscoverySettings()
     """What `agent discover` scans and the default scores of what it finds."""
+    forge: ForgeSettings = ForgeSettings()
+    """The forge (GitHub): issues and CI as sources, pushes and pull requests (docs/forge.md)."""
 
 
 def load_settings(

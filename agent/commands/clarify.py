@@ -14,22 +14,29 @@ from agent.graph.items import load_item
 from agent.graph.lazy_model import LazyModel
 from agent.graph.state import ItemState, RunState
 from agent.llm.endpoint import resolve_endpoint
-from agent.settings import load_settings
+from agent.llm.protocol import ChatModel
+from agent.settings import Settings, load_settings
 
 
-def clarify_command(repo: Path, item_id: str, interactive: bool) -> int:
-    """Draft criteria with the model and agree them with the human (or escalate); exit code."""
+def clarify_command(
+    repo: Path, item_id: str, interactive: bool, chat: ChatModel | None = None
+) -> int:
+    """Draft criteria with the model and agree them with the human (or escalate); exit code.
+
+    Replies on the item's issue (after the agent's escalation comment) are the human's answers:
+    the model drafts with them, and without a terminal the draft is accepted."""
     root = git_root(repo)
     settings = load_settings(root)
     entry = load_item_or_fail(root, settings, item_id)
     mode = resolve_endpoint(settings.model).action_mode
+    notes = issue_replies(root, settings, item_id)
     state = RunState(
         run_id=f"clarify-{item_id}",
         repo=str(root),
         now=datetime.now(UTC).isoformat(),
-        item=ItemState(item_id=item_id, title=entry),
+        item=ItemState(item_id=item_id, title=entry, human_notes=notes),
     )
-    with LazyModel.scope(None, settings) as model:
+    with LazyModel.scope(chat, settings) as model:
         ctx = RunContext(root, settings, RunOptions(interactive=interactive), model, mode)
         while True:
             state = state.model_copy(update=clarify_draft(state, ctx))
@@ -37,7 +44,9 @@ def clarify_command(repo: Path, item_id: str, interactive: bool) -> int:
             assert item is not None
             if item.blocked is not None or not item.criteria:
                 break
-            if not interactive:
+            if not interactive and notes:
+                item = apply_answer(ctx, item, {"action": "accept"}, time.monotonic())
+            elif not interactive:
                 item = clarify_ask_unattended(ctx, item)
             else:
                 payload = {
@@ -51,6 +60,19 @@ def clarify_command(repo: Path, item_id: str, interactive: bool) -> int:
             if item.blocked is not None or any(r.ok for r in item.records):
                 break
     return _report(state)
+
+
+def issue_replies(root: Path, settings: Settings, item_id: str) -> list[str]:
+    """The replies on the item's issue after the agent's escalation (none without a forge)."""
+    if not settings.forge.enabled:
+        return []
+    from agent.forge.escalate import replies
+
+    ctx = RunContext(root, settings, RunOptions(), None, "json")
+    found = replies(root, settings.forge, load_item(ctx, item_id))
+    if found:
+        console.print(f"{len(found)} repl{'y' if len(found) == 1 else 'ies'} on the issue.")
+    return found
 
 
 def load_item_or_fail(root: Path, settings: object, item_id: str) -> str:

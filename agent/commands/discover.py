@@ -38,14 +38,29 @@ def run_discover(
 def check_scores(settings: Settings) -> None:
     """Fail clearly when a configured default score is not on the scoring scale."""
     scale = settings.scoring.scale
-    for key, scores in settings.discovery.scores.items():
-        for field, value in scores.model_dump().items():
-            if value not in scale:
+    named = {
+        f"discovery.scores.{key}": s.model_dump() for key, s in settings.discovery.scores.items()
+    }
+    named |= {f"forge.labels.{key}": r.model_dump() for key, r in settings.forge.labels.items()}
+    named["forge"] = {"issue_scores": settings.forge.issue_scores}
+    for where, fields in named.items():
+        for field, value in _flat(fields):
+            if isinstance(value, int) and value not in scale:
                 expected = ", ".join(map(str, scale))
                 raise InputError(
-                    f"setting 'discovery.scores.{key}.{field}': {value} is not on the scale "
-                    f"({expected})"
+                    f"setting '{where}.{field}': {value} is not on the scale ({expected})"
                 )
+
+
+def _flat(fields: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(dotted name, value) of a settings dict one level deep."""
+    flat: list[tuple[str, Any]] = []
+    for name, value in fields.items():
+        if isinstance(value, dict):
+            flat.extend((f"{name}.{key}", sub) for key, sub in value.items())
+        else:
+            flat.append((name, value))
+    return flat
 
 
 def item_json(item: BacklogItem) -> dict[str, Any]:

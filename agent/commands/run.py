@@ -15,6 +15,7 @@ from rich.prompt import Prompt
 from rich.table import Table
 
 from agent.commands.common import git_root, parse_now
+from agent.forge.settings import ForgeSettings
 from agent.graph.context import RunOptions
 from agent.graph.state import Outcome, RunState
 from agent.settings import load_settings
@@ -36,6 +37,8 @@ def run_command(
 
     root = git_root(repo)
     settings = load_settings(root)
+    if options.pr:
+        check_forge(root, settings.forge)
     _say(f"Tests run with {settings.tests.python_note}.")
 
     def once() -> tuple[RunState, int]:
@@ -53,6 +56,17 @@ def run_command(
         show_backlog(root, as_json=False, now=state.now, statuses=[], include_done=False)
         return 0
     return code
+
+
+def check_forge(root: Path, forge: ForgeSettings) -> None:
+    """Before any work: the token is accepted and may push to the repository (else exit 2)."""
+    from agent.forge.errors import ForgeError
+    from agent.forge.status import forge_status
+
+    status = forge_status(root, forge)
+    if not status.can_push:
+        raise ForgeError(f"the token may not push to {status.repository}: --pr needs push access")
+    _say(f"Pull requests go to {status.repository} ({status.rate_remaining} requests left).")
 
 
 def continuous(

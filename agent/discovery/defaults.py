@@ -7,6 +7,8 @@ runs without importing it (docs/discovery.md, Speed).
 from __future__ import annotations
 
 ALL_SOURCES = ("comments", "tests", "lint", "security", "backlog")
+FORGE_SOURCES = ("issues", "ci")  # opt-in: they need a configured forge (docs/forge.md)
+KNOWN_SOURCES = (*ALL_SOURCES, *FORGE_SOURCES)
 DEFAULT_EXCLUDES = (
     "**/vendor/**",
     "**/vendored/**",
@@ -36,6 +38,7 @@ SCORE_DEFAULTS: dict[str, tuple[int, int, int, int]] = {
     "tests": (8, 5, 5, 2),
     "lint": (1, 1, 2, 1),
     "security": (5, 5, 13, 2),
+    "ci": (8, 8, 5, 3),
 }
 # bandit: severity gives (time criticality, risk reduction), confidence gives (business value,
 # effort: a finding bandit is unsure of needs a look before a fix). docs/discovery.md has the table.

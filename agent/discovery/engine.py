@@ -9,7 +9,7 @@ from pathlib import Path
 
 from agent.backlog.models import Backlog, BacklogItem
 from agent.discovery.cache import ScanCache, ensure_excluded
-from agent.discovery.defaults import ALL_SOURCES
+from agent.discovery.defaults import KNOWN_SOURCES
 from agent.discovery.files import FileList, check_repo, list_files
 from agent.discovery.merge import MergeReport, merge
 from agent.discovery.model import SourceResult
@@ -39,10 +39,10 @@ def parse_sources(value: str | None, default: Sequence[str]) -> tuple[str, ...]:
     if value is None:
         return tuple(default)
     names = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
-    unknown = [name for name in names if name not in ALL_SOURCES]
+    unknown = [name for name in names if name not in KNOWN_SOURCES]
     if unknown or not names:
         what = f"unknown source {unknown[0]!r}" if unknown else "no source given"
-        raise InputError(f"--sources: {what} (expected a comma list of {', '.join(ALL_SOURCES)})")
+        raise InputError(f"--sources: {what} (expected a comma list of {', '.join(KNOWN_SOURCES)})")
     return names
 
 
@@ -104,4 +104,8 @@ def run_sources(root: Path, settings: Settings, sources: Sequence[str]) -> list[
         from agent.discovery.security import discover_security
 
         results.append(discover_security(root, files, discovery))
+    if {"issues", "ci"} & set(sources):
+        from agent.forge.discovery import discover_forge
+
+        results.extend(discover_forge(root, settings.forge, sources))
     return results

@@ -20,6 +20,7 @@ ID_PREFIX = {
     "tests": "TEST",
     "lint": "LINT",
     "security": "SEC",
+    "ci": "CI",
 }
 ID_HEX = 6
 _SPACE = re.compile(r"\s+")

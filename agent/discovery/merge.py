@@ -22,9 +22,13 @@ from agent.discovery.model import BANDIT_CODE, Found
 from agent.discovery.settings import DiscoverySettings
 from agent.testfiles import function_id
 
-DISCOVERED_KINDS = ("comments", "tests", "lint", "security")
+DISCOVERED_KINDS = ("comments", "tests", "lint", "security", "issues", "ci")
 SIMILAR = 0.6
 RESOLVED_NOTE = "resolved in code at {commit}"
+GONE_NOTE = {
+    "issues": "the issue is no longer open on the forge (closed or moved)",
+    "ci": "the check passes again on the default branch",
+}
 MERGED_NOTE = "merged into {id}, which covers the whole test function or every finding of the rule"
 Unscanned = Callable[[str | None, str], str | None]
 
@@ -101,7 +105,8 @@ def _close_gone(
             continue
         unscanned = complete[source.kind]
         why = unscanned(source.path, source.tag or "") if unscanned else None
-        _resolve(gone, now, why or RESOLVED_NOTE.format(commit=commit))
+        note = GONE_NOTE.get(source.kind, RESOLVED_NOTE).format(commit=commit)
+        _resolve(gone, now, why or note)
         (report.closed if why else report.resolved).append(gone.id)
 
 
@@ -198,20 +203,20 @@ def _similarity(item: Found, old: BacklogItem) -> float:
 def _new_item(
     item: Found, settings: DiscoverySettings, now: datetime, taken: set[str]
 ) -> BacklogItem:
-    scores = settings.score_for(item.score_key)
+    scores = settings.score_for(item.score_key).model_dump()
+    if item.scores is not None:
+        scores = dict(zip(scores, item.scores, strict=True))
+    key = item.score_key if item.kind == "comments" else item.kind
     return BacklogItem(
-        id=make_id(
-            item.score_key if item.kind == "comments" else item.kind, item.fingerprint, taken
-        ),
+        id=item.item_id
+        if item.item_id not in (None, *taken)
+        else make_id(key, item.fingerprint, taken),
         title=item.title,
         description=item.description,
         type=ItemType(item.item_type),
         status=_status(item, settings),
         blocked_reason=item.blocked_reason,
-        business_value=scores.business_value,
-        time_criticality=scores.time_criticality,
-        risk_reduction=scores.risk_reduction,
-        effort=scores.effort,
+        **scores,
         created_at=now,
         acceptance_criteria=list(item.criteria),
         links=list(item.links),
@@ -234,6 +239,8 @@ def _source(item: Found) -> Source:
 def _status(item: Found, settings: DiscoverySettings) -> Status:
     if item.blocked_reason:
         return Status.BLOCKED
+    if item.status:
+        return Status(item.status)
     return Status(settings.comment_status if item.kind == "comments" else settings.check_status)
 
 

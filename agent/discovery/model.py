@@ -26,7 +26,7 @@ class Found:
     """One discovered piece of work."""
 
     kind: str
-    """Source: comments, tests, lint or security."""
+    """Source: comments, tests, lint, security, issues or ci."""
     tag: str
     """Marker tag, rule code, test node id or secret kind."""
     path: str | None
@@ -44,6 +44,12 @@ class Found:
     tags: tuple[str, ...] = ()
     blocked_reason: str | None = None
     """Why the agent cannot work the item (it starts BLOCKED with this reason), e.g. a test file."""
+    item_id: str | None = None
+    """The id a new item gets (issues: GH-<number>); None: one derived from the fingerprint."""
+    scores: tuple[int, int, int, int] | None = None
+    """Value, criticality, risk and effort of a new item; None: the source's default scores."""
+    status: str | None = None
+    """Status of a new item; None: the discovery settings' status for its source."""
 
 
 @dataclass

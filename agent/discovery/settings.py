@@ -9,6 +9,7 @@ from agent.discovery.defaults import (
     COMMENT_STATUS,
     DEFAULT_EXCLUDES,
     GREP_MIN_FILES,
+    KNOWN_SOURCES,
     MAX_FILE_BYTES,
     PYTHON_TOKENIZE,
     SCORE_DEFAULTS,
@@ -50,7 +51,7 @@ class DiscoverySettings(Section):
     """What `agent discover` scans and how it scores what it finds (docs/discovery.md)."""
 
     sources: tuple[str, ...] = ALL_SOURCES
-    """Sources run by default: comments, tests, lint, security, backlog."""
+    """Sources run by default: comments, tests, lint, security, backlog (issues, ci: a forge)."""
     max_file_bytes: int = Field(default=MAX_FILE_BYTES, gt=0)
     """Files larger than this are not scanned for comments."""
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
@@ -80,9 +81,9 @@ class DiscoverySettings(Section):
     @field_validator("sources")
     @classmethod
     def _known_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [name for name in value if name not in ALL_SOURCES]
+        unknown = [name for name in value if name not in KNOWN_SOURCES]
         if unknown:
-            raise ValueError(f"unknown source {unknown[0]!r} (expected {', '.join(ALL_SOURCES)})")
+            raise ValueError(f"unknown source {unknown[0]!r} (expected {', '.join(KNOWN_SOURCES)})")
         return value
 
     @field_validator("python_tokenize")

@@ -1,9 +1,9 @@
 """A run that ends on an error leaves nothing stuck: the outcome is recorded, the item is freed.
 
-An error the run can be resumed from (the model endpoint failed, Ctrl-C) keeps the item DOING and
-its worktree, and `agent status` shows the `agent resume` command. Any other error aborts the run:
-the item goes back to the status it had before, with a note; its worktree is removed and its
-branch deleted unless it holds commits.
+An error the run can be resumed from (the model endpoint or the forge failed, Ctrl-C) keeps the
+item DOING and its worktree, and `agent status` shows the `agent resume` command. Any other
+error aborts the run: the item goes back to the status it had before, with a note; its worktree
+is removed and its branch deleted unless it holds commits.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from agent.backlog.models import Status
 from agent.errors import AgentError
+from agent.forge.errors import ForgeUnavailable
 from agent.graph.context import RunContext
 from agent.graph.macro import set_item_status
 from agent.graph.state import ItemState, RunState
@@ -20,7 +21,7 @@ from agent.llm.protocol import ModelError
 from agent.runs import RunOutcome
 from agent.workspace import discard_workspace
 
-RESUMABLE = (ModelError, KeyboardInterrupt)
+RESUMABLE = (ModelError, ForgeUnavailable, KeyboardInterrupt)
 
 
 def describe(exc: BaseException) -> str:

@@ -30,6 +30,10 @@ class RunOptions:
     """Stop after discovery and scoring (print the ranked backlog)."""
     auto_merge: bool = False
     """Merge into the base branch when every auto-approve criterion holds."""
+    push: bool = False
+    """Push each finished item's branch to the forge remote (docs/forge.md)."""
+    pr: bool = False
+    """Push, then open (or update) a draft pull request per finished item; needs a forge."""
 
 
 def _quiet(message: str) -> None:

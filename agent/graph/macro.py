@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from agent import gitutil, proc
 from agent.backlog.models import Status
 from agent.backlog.store import display_path, read_backlog, update_backlog
-from agent.errors import InputError
+from agent.errors import AgentError, InputError
 from agent.graph.automerge import try_auto_merge
 from agent.graph.context import RunContext
 from agent.graph.deliver import write_evidence, write_pr
+from agent.graph.items import load_item
 from agent.graph.state import ItemResult, ItemState, Outcome, RunState
 from agent.scope import LimitBreach, check_pr_limit, load_scope
 from agent.scoring import rank
@@ -132,15 +134,43 @@ def merge_log(state: RunState, ctx: RunContext) -> dict[str, Any]:
             update={"pr_path": str(pr.relative_to(ctx.repo)), "reason": f"{result.reason}; {why}"}
         )
         links = [f"branch:{item.branch}", f"commit:{item.commit}"]
+        links += [] if merged else _publish(ctx, item, state.base_branch, pr)
         set_item_status(ctx, item.item_id, Status.DONE if merged else Status.PR, None, links)
     else:
         blocked = item.blocked
         reason = f"[{blocked.phase}] {blocked.reason} — decision needed: {blocked.decision}"
+        _escalate(ctx, item.item_id, reason, blocked.decision)
         set_item_status(ctx, item.item_id, Status.BLOCKED, reason, [f"branch:{item.branch}"])
     ctx.say(_line(result))
     results = [*state.results, result]
     more = not ctx.options.item_id and len(results) < ctx.options.max_items
     return {"item": None, "results": results, "next_step": "select" if more else "finish"}
+
+
+def _publish(ctx: RunContext, item: ItemState, base: str, pr: Path) -> list[str]:
+    """With --push or --pr: push the branch, open or update its draft PR (links to record)."""
+    if not (ctx.options.push or ctx.options.pr) or item.branch is None:
+        return []
+    from agent.forge.publish import publish
+
+    entry = load_item(ctx, item.item_id)
+    url = publish(ctx.repo, ctx.settings.forge, entry, item.branch, base, pr, ctx.options.pr)
+    ctx.say(f"Pushed {item.branch}" + (f"; draft pull request {url}" if url else ""))
+    return [f"pr:{url}"] if url else []
+
+
+def _escalate(ctx: RunContext, item_id: str, reason: str, decision: str) -> None:
+    """Ask on the item's issue for the decision needed, once (items from issues, with a forge)."""
+    if not ctx.settings.forge.enabled:
+        return
+    from agent.forge.escalate import escalate
+
+    entry = load_item(ctx, item_id)
+    try:
+        if escalate(ctx.repo, ctx.settings.forge, entry, reason, decision):
+            ctx.say(f"Asked on the issue of {item_id} for the decision needed.")
+    except AgentError as exc:  # the item stays BLOCKED; the next run asks again
+        ctx.say(f"warning: could not comment on the issue of {item_id}: {exc}")
 
 
 def _result(state: RunState, item: ItemState, evidence: Any) -> ItemResult:

@@ -1,0 +1,1 @@
+"""GitHub as a forge: issues and CI as discovery sources, pushes, draft PRs and escalations."""
