@@ -29,7 +29,8 @@ from agent.graph.common import (
     workspace_for,
 )
 from agent.graph.context import RunContext
-from agent.graph.green import GREEN_TOOLS, editable_files, focus_files
+from agent.graph.editable import editable_files
+from agent.graph.green import GREEN_TOOLS, focus_files
 from agent.graph.items import load_item
 from agent.graph.loop import edit_tools, file_state, run_loop
 from agent.graph.rewrite import rewrite_attempts, rewrite_enabled

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from agent import proc
 from agent.backlog.models import BacklogItem
 from agent.graph.checks import is_test_file
 from agent.secrets import redact
+from agent.textcut import Anchor, excerpt
 
 TRACEBACK_PATH = re.compile(r"^([\w./-]+\.py):\d+", re.MULTILINE)
 MAX_FILE_CHARS = 12_000
@@ -69,10 +71,24 @@ def files_from_failure(root: Path, output: str, limit: int = 2) -> list[str]:
     return seen[-limit:]
 
 
-def read_source(root: Path, path: str) -> str:
-    """A file's text for a prompt: secrets redacted, cut to a size a small model can read."""
+def read_source(
+    root: Path, path: str, anchors: Iterable[Anchor] = (), budget: int = MAX_FILE_CHARS
+) -> str:
+    """A file's text for a prompt: secrets redacted, cut to `budget` characters.
+
+    A long file keeps its head and the lines around `anchors` (the failure's traceback lines,
+    a localiser's lines, function spans), with a marker naming each omitted range of lines.
+    """
     text = redact((root / path).read_text(encoding="utf-8", errors="replace"))
-    return text if len(text) <= MAX_FILE_CHARS else text[:MAX_FILE_CHARS] + "\n# [file cut]\n"
+    return excerpt(text, anchors, budget)
+
+
+def failure_lines(output: str, path: str) -> list[int]:
+    """The lines of `path` a failure's traceback names (pytest's `path:N:` and Python's form)."""
+    name = re.escape(path.removeprefix("./"))
+    pattern = rf'^(?:\./)?{name}:(\d+)|File "(?:[^"]*/)?{name}", line (\d+)'
+    found = (int(a or b) for a, b in re.findall(pattern, output, re.MULTILINE))
+    return sorted(set(found))
 
 
 def example_test(root: Path, module: str) -> str | None:
