@@ -86,7 +86,7 @@ def read_source(
 def failure_lines(output: str, path: str) -> list[int]:
     """The lines of `path` a failure's traceback names (pytest's `path:N:` and Python's form)."""
     name = re.escape(path.removeprefix("./"))
-    pattern = rf'^(?:\./)?{name}:(\d+)|File "(?:[^"]*/)?{name}", line (\d+)'
+    pattern = rf'^\s*(?:\./)?{name}:(\d+)|File "(?:[^"]*/)?{name}", line (\d+)'
     found = (int(a or b) for a, b in re.findall(pattern, output, re.MULTILINE))
     return sorted(set(found))
 
