@@ -14,6 +14,7 @@ from agent.graph.budgets import Allowance, GreenBudget, green_budget
 from agent.graph.checks import run_check
 from agent.graph.code_context import (
     failure_lines,
+    file_tokens,
     files_from_failure,
     guess_module,
     imported_modules,
@@ -42,6 +43,7 @@ from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
+from agent.llm.tokens import count_text
 from agent.prompting import render
 from agent.textcut import Anchor
 from agent.workspace import ItemWorkspace
@@ -103,8 +105,13 @@ def green_messages(
     A long file is shown around its `anchors` (default: the failure's traceback lines).
     """
     anchors = focus_anchors(item, focus) if anchors is None else anchors
+    budget = file_tokens(ws.settings.model, len(focus))
     files = [
-        {"path": path, "text": read_source(ws.root, path, anchors.get(path, ()))} for path in focus
+        {
+            "path": path,
+            "text": read_source(ws.root, path, anchors.get(path, ()), budget, count_text),
+        }
+        for path in focus
     ]
     assert item.check is not None
     task = render(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from agent.graph.blocks import apply_blocks, parse_blocks, write_all
 from agent.graph.checks import is_test_file
-from agent.graph.code_context import failure_lines, read_source
+from agent.graph.code_context import failure_lines, file_tokens, read_source
 from agent.graph.common import clip, system_message
 from agent.graph.function_fix import source_of_test
 from agent.graph.loop import Check
@@ -27,8 +27,6 @@ from agent.prompting import render
 from agent.textcut import Anchor, excerpt
 from agent.workspace import ItemWorkspace
 
-PROMPT_TOKENS = 1600
-"""Tokens of the prompt besides the files: system, instructions, the test and the failure."""
 TEST_CHARS = 4000
 
 
@@ -116,9 +114,7 @@ class _Prompt:
         """Read the test function and an excerpt of each shown file that fits the window."""
         assert item.check is not None
         test_path = item.check.file or item.check.target.split("::", 1)[0]
-        settings = session.settings
-        room = settings.context_window - settings.max_completion_tokens - PROMPT_TOKENS
-        budget = max(room // len(shown), 256)
+        budget = file_tokens(session.settings, len(shown))
         files = [_file(session, ws, item, path, anchors.get(path, ()), budget) for path in shown]
         return cls(ws, item, test_path, _test_code(ws, item, test_path), files)
 
