@@ -128,13 +128,8 @@ def function_attempts(
 
     `calls` bounds the model calls (a try may take two: the answer, then a follow-up for code).
     """
-    target, test = ws.root / path, item.check
-    if is_test_file(path) or not target.is_file() or test is None or test.kind != "pytest":
-        return False, ""
-    if not test.file or not (ws.root / test.file).is_file():
-        return False, ""
-    original = target.read_text(encoding="utf-8")
-    spans = function_spans(original, called_names(ws.root, test.file, test.target))
+    target = ws.root / path
+    original, spans = _called_code(ws, item, path)
     if not spans:
         return False, ""
     messages = [
@@ -158,6 +153,17 @@ def function_attempts(
             return True, output
         target.write_text(original, encoding="utf-8")
     return False, output
+
+
+def _called_code(ws: ItemWorkspace, item: ItemState, path: str) -> tuple[str, list[Span]]:
+    """The module's text and the spans of the functions its pytest check calls (none: no try)."""
+    target, test = ws.root / path, item.check
+    if is_test_file(path) or not target.is_file() or test is None or test.kind != "pytest":
+        return "", []
+    if not test.file or not (ws.root / test.file).is_file():
+        return "", []
+    original = target.read_text(encoding="utf-8")
+    return original, function_spans(original, called_names(ws.root, test.file, test.target))
 
 
 def _spliced(original: str, spans: list[Span], code: str) -> tuple[str, str | None]:
