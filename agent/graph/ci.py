@@ -16,7 +16,7 @@ from typing import Any
 
 from agent.graph import guard
 from agent.graph.checks import is_test_file
-from agent.graph.code_context import read_source
+from agent.graph.code_context import failure_lines, read_source
 from agent.graph.common import (
     block,
     budget_block,
@@ -112,7 +112,8 @@ def regression_messages(ws: ItemWorkspace, failure: str) -> list[Message]:
     """System prompt, then the failure, the branch's diff and the changed modules' text."""
     diff = branch_diff(ws)
     files = [
-        {"path": path, "text": read_source(ws.root, path)} for path in changed_modules(ws, diff)
+        {"path": path, "text": read_source(ws.root, path, failure_lines(failure, path))}
+        for path in changed_modules(ws, diff)
     ]
     task = render("regression", failure=clip(failure), diff=clip(diff, 1500), files=files)
     return [system_message(ws), {"role": "user", "content": task}]
