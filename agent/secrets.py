@@ -88,6 +88,11 @@ def find_secrets(text: str) -> list[SecretHit]:
     return hits
 
 
+def secret_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of every secret `redact` hides in `text`, in order."""
+    return [(start, end) for _name, start, end in _spans(text)]
+
+
 def redact(text: str) -> str:
     """Replace every secret in `text` with [REDACTED]."""
     pieces, cursor = [], 0

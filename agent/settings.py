@@ -117,7 +117,8 @@ class AgentSettings(Section):
     clarify_rounds: int = Field(default=3, gt=0)
     """Rounds of the clarification chat before the item is blocked."""
     green_rewrite: str = Field(default="auto", pattern="^(auto|on|off)$")
-    """GREEN first asks for the whole corrected file (small files): on, off, auto (json mode)."""
+    """GREEN first asks for the whole corrected file (search/replace blocks when it does not fit a
+    reply), then the called functions: on, off, auto (json mode)."""
     rewrite_samples: int = Field(default=3, gt=0)
     """Whole-file rewrites GREEN tries: the first at the model's temperature, the others sampled."""
     rewrite_temperature: float = Field(default=0.7, ge=0.0, le=2.0)

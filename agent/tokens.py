@@ -9,6 +9,7 @@ from __future__ import annotations
 import tiktoken
 
 from agent.llm.tokens import get_encoding
+from agent.textcut import cut_tokens
 
 DEFAULT_ENCODING = "cl100k_base"
 
@@ -25,8 +26,5 @@ def count_tokens(text: str) -> int:
 
 def truncate_tokens(text: str, limit: int) -> tuple[str, int]:
     """Keep the first `limit` tokens of `text`; return the kept text and how many were cut."""
-    tokens = encoding().encode_ordinary(text)
-    kept = max(limit, 0)
-    if len(tokens) <= kept:
-        return text, 0
-    return encoding().decode(tokens[:kept]), len(tokens) - kept
+    kept = cut_tokens(text, encoding(), limit, 0)
+    return kept.head, kept.cut

@@ -11,6 +11,8 @@ import git
 from pydantic import Field
 
 from agent.fsutil import atomic_write_text
+from agent.secrets import REDACTED
+from agent.unredact import restore_secrets, shown_text
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import (
     SNIFF_BYTES,
@@ -212,7 +214,8 @@ def write_file(workspace: Workspace, args: WriteFileArgs, config: ToolConfig) ->
     if path.is_file() and b"\x00" in path.read_bytes()[:SNIFF_BYTES]:
         raise Refused(f"{rel}: refusing to overwrite a binary file")
     existed = path.exists()
-    atomic_write_text(path, args.content)
+    content = _unredacted(read_text(path, rel, limit) if existed else "", args.content, rel)
+    atomic_write_text(path, content)
     lines = len(args.content.splitlines())
     verb = "replaced" if existed else "created"
     return ToolResult(ok=True, output=f"{verb} {rel} ({lines} lines)", data={"lines": lines})
@@ -223,10 +226,10 @@ def replace_text(workspace: Workspace, args: ReplaceTextArgs, config: ToolConfig
     """Replace one unique block of a file and show the result around it."""
     path = resolve_path(workspace.root, args.path, config.scope)
     rel = relative(workspace.root, path)
-    edit = replace_block(
-        read_text(path, rel, config.settings.tools.max_file_bytes), args.old, args.new
-    )
-    atomic_write_text(path, edit.text)
+    raw = read_text(path, rel, config.settings.tools.max_file_bytes)
+    shown = shown_text(raw)[0] if REDACTED in args.old else raw  # the model copied what it saw
+    edit = replace_block(shown, args.old, args.new)
+    atomic_write_text(path, _unredacted(raw, edit.text, rel))
     lines = edit.text.splitlines()
     first = max(edit.first_line - 2, 1)
     last = min(edit.last_line + 2, len(lines))
@@ -234,3 +237,12 @@ def replace_text(workspace: Workspace, args: ReplaceTextArgs, config: ToolConfig
     output = f"replaced lines {edit.first_line}-{edit.last_line} of {rel} ({edit.mode} match)"
     data = {"mode": edit.mode, "first_line": edit.first_line, "last_line": edit.last_line}
     return ToolResult(ok=True, output=f"{output}\n{snippet}", data=data)
+
+
+def _unredacted(original: str, text: str, rel: str) -> str:
+    """`text` with the secrets of `original` back where the model kept [REDACTED] (it sees no
+    secret); refused when a marker's place cannot be told, so a file never gets the marker."""
+    restored, problem = restore_secrets(original, text)
+    if problem:
+        raise Refused(f"{rel}: {problem}")
+    return restored

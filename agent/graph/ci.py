@@ -16,7 +16,7 @@ from typing import Any
 
 from agent.graph import guard
 from agent.graph.checks import is_test_file
-from agent.graph.code_context import read_source
+from agent.graph.code_context import failure_lines, read_source
 from agent.graph.common import (
     block,
     budget_block,
@@ -29,7 +29,8 @@ from agent.graph.common import (
     workspace_for,
 )
 from agent.graph.context import RunContext
-from agent.graph.green import GREEN_TOOLS, editable_files, focus_files
+from agent.graph.editable import editable_files
+from agent.graph.green import GREEN_TOOLS, focus_files
 from agent.graph.items import load_item
 from agent.graph.loop import edit_tools, file_state, run_loop
 from agent.graph.rewrite import rewrite_attempts, rewrite_enabled
@@ -111,7 +112,8 @@ def regression_messages(ws: ItemWorkspace, failure: str) -> list[Message]:
     """System prompt, then the failure, the branch's diff and the changed modules' text."""
     diff = branch_diff(ws)
     files = [
-        {"path": path, "text": read_source(ws.root, path)} for path in changed_modules(ws, diff)
+        {"path": path, "text": read_source(ws.root, path, failure_lines(failure, path))}
+        for path in changed_modules(ws, diff)
     ]
     task = render("regression", failure=clip(failure), diff=clip(diff, 1500), files=files)
     return [system_message(ws), {"role": "user", "content": task}]

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from agent import proc
 from agent.backlog.models import BacklogItem
 from agent.graph.checks import is_test_file
+from agent.llm.settings import ModelSettings
 from agent.secrets import redact
+from agent.textcut import Anchor, excerpt
 
 TRACEBACK_PATH = re.compile(r"^([\w./-]+\.py):\d+", re.MULTILINE)
 MAX_FILE_CHARS = 12_000
+PROMPT_TOKENS = 1600
+"""Tokens of a prompt besides its source files: system, instructions, the test, the failure."""
+MIN_FILE_TOKENS = 256
 
 
 def tracked_python(root: Path) -> list[str]:
@@ -69,10 +75,34 @@ def files_from_failure(root: Path, output: str, limit: int = 2) -> list[str]:
     return seen[-limit:]
 
 
-def read_source(root: Path, path: str) -> str:
-    """A file's text for a prompt: secrets redacted, cut to a size a small model can read."""
+def read_source(
+    root: Path,
+    path: str,
+    anchors: Iterable[Anchor] = (),
+    budget: int = MAX_FILE_CHARS,
+    size: Callable[[str], int] = len,
+) -> str:
+    """A file's text for a prompt: secrets redacted, cut to `budget` (characters, or `size`).
+
+    A long file keeps its head and the lines around `anchors` (the failure's traceback lines,
+    a localiser's lines, function spans), with a marker naming each omitted range of lines.
+    """
     text = redact((root / path).read_text(encoding="utf-8", errors="replace"))
-    return text if len(text) <= MAX_FILE_CHARS else text[:MAX_FILE_CHARS] + "\n# [file cut]\n"
+    return excerpt(text, anchors, budget, size)
+
+
+def file_tokens(settings: ModelSettings, files: int) -> int:
+    """Tokens each of `files` source files may take in a prompt that must fit the window."""
+    room = settings.context_window - settings.max_completion_tokens - PROMPT_TOKENS
+    return max(room // max(files, 1), MIN_FILE_TOKENS)
+
+
+def failure_lines(output: str, path: str) -> list[int]:
+    """The lines of `path` a failure's traceback names (pytest's `path:N:` and Python's form)."""
+    name = re.escape(path.removeprefix("./"))
+    pattern = rf'^\s*(?:\./)?{name}:(\d+)|File "(?:[^"]*/)?{name}", line (\d+)'
+    found = (int(a or b) for a, b in re.findall(pattern, output, re.MULTILINE))
+    return sorted(set(found))
 
 
 def example_test(root: Path, module: str) -> str | None:

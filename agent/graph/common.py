@@ -15,15 +15,18 @@ from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
 from agent.prompting import render
 from agent.secrets import redact
+from agent.textcut import cut_tokens
 from agent.tokens import encoding
 from agent.workspace import ItemWorkspace, open_workspace
 
 OUTPUT_TOKENS = 1200
 
 
-def system_message(ws: ItemWorkspace, code: bool = False, unit: str = "file") -> Message:
-    """The system prompt: one JSON action per turn, or (code) a whole `unit` in a fenced block."""
-    content = render("system", repo_name=ws.repo_root.name, code=code, unit=unit)
+def system_message(
+    ws: ItemWorkspace, code: bool = False, unit: str = "file", blocks: bool = False
+) -> Message:
+    """The system prompt: one JSON action per turn, a whole `unit` (code), or search/replace."""
+    content = render("system", repo_name=ws.repo_root.name, code=code, unit=unit, blocks=blocks)
     return {"role": "system", "content": content}
 
 
@@ -72,10 +75,8 @@ def session_for(state: RunState, ctx: RunContext) -> ModelSession:
 
 def clip(text: str, tokens: int = OUTPUT_TOKENS) -> str:
     """Redact secrets and keep the end of `text` within a token budget."""
-    ids = encoding().encode_ordinary(redact(text))
-    if len(ids) <= tokens:
-        return redact(text)
-    return f"[{len(ids) - tokens} tokens cut]\n" + encoding().decode(ids[-tokens:])
+    kept = cut_tokens(redact(text), encoding(), 0, tokens)
+    return f"[{kept.cut} tokens cut]\n{kept.tail}" if kept.cut else kept.head
 
 
 def sha256_file(path: Path) -> str | None:

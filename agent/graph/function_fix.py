@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from agent.graph.budgets import CALLS_PER_TRY, Allowance
 from agent.graph.checks import is_test_file
 from agent.graph.code_context import read_source
 from agent.graph.common import clip, system_message
@@ -25,6 +26,8 @@ from agent.llm.protocol import Message, Request
 from agent.llm.session import ModelSession
 from agent.prompting import render
 from agent.secrets import redact
+from agent.textcut import excerpt
+from agent.unredact import restore_secrets
 from agent.workspace import ItemWorkspace
 
 MAX_FUNCTIONS = 3
@@ -119,15 +122,14 @@ def function_attempts(
     path: str,
     check: Callable[[], tuple[bool, str]],
     sampling: tuple[int, float] = (1, 0.0),
+    calls: Allowance | None = None,
 ) -> tuple[bool, str]:
-    """Ask for the called functions, corrected, up to `sampling[0]` times; (passed, output)."""
-    target, test = ws.root / path, item.check
-    if is_test_file(path) or not target.is_file() or test is None or test.kind != "pytest":
-        return False, ""
-    if not test.file or not (ws.root / test.file).is_file():
-        return False, ""
-    original = target.read_text(encoding="utf-8")
-    spans = function_spans(original, called_names(ws.root, test.file, test.target))
+    """Ask for the called functions, corrected, up to `sampling[0]` times; (passed, output).
+
+    `calls` bounds the model calls (a try may take two: the answer, then a follow-up for code).
+    """
+    target = ws.root / path
+    original, spans = _called_code(ws, item, path)
     if not spans:
         return False, ""
     messages = [
@@ -135,11 +137,14 @@ def function_attempts(
         _user(_prompt(ws, item, path, original, spans)),
     ]
     samples, temperature = sampling
+    calls = calls or Allowance(samples * CALLS_PER_TRY)
     output = ""
     for attempt in range(samples):
+        if not calls.take():
+            break
         extra = {"temperature": temperature, "seed": attempt} if attempt else {}
-        code = _answer(session, messages, item.item_id, Request(extra=extra), spans)
-        text, problem = splice(original, spans, code)
+        code = _answer(session, messages, (item.item_id, Request(extra=extra), calls), spans)
+        text, problem = _spliced(original, spans, code)
         if problem or text == original or shape_problem(path, original, text):
             continue
         target.write_text(text, encoding="utf-8")
@@ -150,16 +155,33 @@ def function_attempts(
     return False, output
 
 
+def _called_code(ws: ItemWorkspace, item: ItemState, path: str) -> tuple[str, list[Span]]:
+    """The module's text and the spans of the functions its pytest check calls (none: no try)."""
+    target, test = ws.root / path, item.check
+    if is_test_file(path) or not target.is_file() or test is None or test.kind != "pytest":
+        return "", []
+    if not test.file or not (ws.root / test.file).is_file():
+        return "", []
+    original = target.read_text(encoding="utf-8")
+    return original, function_spans(original, called_names(ws.root, test.file, test.target))
+
+
+def _spliced(original: str, spans: list[Span], code: str) -> tuple[str, str | None]:
+    """The module with the reply's functions in place and its secrets kept; (text, problem)."""
+    text, problem = splice(original, spans, code)
+    return (text, problem) if problem else restore_secrets(original, text)
+
+
 def _answer(
     session: ModelSession,
     messages: list[Message],
-    item_id: str,
-    request: Request,
+    call: tuple[str, Request, Allowance],
     spans: list[Span],
 ) -> str:
     """The reply's code block; a reply that only names the bug is asked once for the code."""
+    item_id, request, calls = call
     reply = session.reply(messages, item_id, Phase.GREEN, request).content or ""
-    if BLOCK.search(reply) or not reply.strip():
+    if BLOCK.search(reply) or not reply.strip() or not calls.take():
         return code_block(reply)
     names = ", ".join(span.name for span in spans)
     follow = f"Now reply with the corrected {names} in one ```python code block."
@@ -173,7 +195,7 @@ def _user(prompt: str) -> Message:
 
 def _prompt(ws: ItemWorkspace, item: ItemState, path: str, text: str, spans: list[Span]) -> str:
     assert item.check is not None and item.check.file
-    test_text = read_source(ws.root, item.check.file)
+    test_text = read_source(ws.root, item.check.file, budget=10**9)  # one function is shown
     lines = text.splitlines(keepends=True)
     code = "\n\n".join(
         textwrap.dedent("".join(lines[span.start : span.end])).rstrip() for span in spans
@@ -181,7 +203,7 @@ def _prompt(ws: ItemWorkspace, item: ItemState, path: str, text: str, spans: lis
     return render(
         "fix_function",
         test_id=item.check.target,
-        test_code=source_of_test(test_text, item.check.target).rstrip(),
+        test_code=excerpt(source_of_test(test_text, item.check.target)).rstrip(),
         failure=clip(item.red_output, 600),
         path=path,
         names=[span.name for span in spans],

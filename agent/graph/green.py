@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from agent.backlog.models import BacklogItem
 from agent.graph import guard
-from agent.graph.checks import is_test_file, run_check
+from agent.graph.budgets import Allowance, GreenBudget, green_budget
+from agent.graph.checks import run_check
 from agent.graph.code_context import (
+    failure_lines,
+    file_tokens,
     files_from_failure,
     guess_module,
     imported_modules,
     read_source,
-    tracked_python,
 )
 from agent.graph.common import (
     block,
@@ -29,21 +32,24 @@ from agent.graph.common import (
     workspace_for,
 )
 from agent.graph.context import RunContext
+from agent.graph.editable import editable_files
 from agent.graph.function_fix import function_attempts
 from agent.graph.items import load_item
 from agent.graph.loop import LoopResult, edit_tools, file_state, run_loop
 from agent.graph.narrow import Adjust, called_names, narrowing
-from agent.graph.rewrite import rewrite_attempts, rewrite_enabled
+from agent.graph.rewrite import fits_rewrite, rewrite_attempts, rewrite_enabled
+from agent.graph.search_replace import Target, search_replace_attempts
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
+from agent.llm.tokens import count_text
 from agent.prompting import render
+from agent.textcut import Anchor
 from agent.workspace import ItemWorkspace
 from tools.registry import available_tools
 
 GREEN_TOOLS = ("read_file", "replace_text", "write_file", "run_tests", "run_command")
-MAX_EDITABLE = 60
 
 
 def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -53,10 +59,11 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
     backlog_item = load_item(ctx, item.item_id)
     session = session_for(state, ctx)
     focus = focus_files(ws, item, backlog_item)
-    messages = green_messages(ws, item, backlog_item, focus)
+    anchors = focus_anchors(item, focus)
+    messages = green_messages(ws, item, backlog_item, focus, anchors)
     editable = editable_files(ws, focus)
     try:
-        result = _rewrite_first(session, ws, ctx, item, focus) or run_loop(
+        result = _tries_first(session, ws, ctx, item, Target(focus, editable, anchors)) or run_loop(
             session,
             ws,
             messages,
@@ -87,10 +94,25 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
 
 
 def green_messages(
-    ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem, focus: list[str]
+    ws: ItemWorkspace,
+    item: ItemState,
+    backlog_item: BacklogItem,
+    focus: list[str],
+    anchors: Mapping[str, Sequence[Anchor]] | None = None,
 ) -> list[Message]:
-    """The system prompt and the task: criteria, the failing output, the `focus` files."""
-    files = [{"path": path, "text": read_source(ws.root, path)} for path in focus]
+    """The system prompt and the task: criteria, the failing output, the `focus` files.
+
+    A long file is shown around its `anchors` (default: the failure's traceback lines).
+    """
+    anchors = focus_anchors(item, focus) if anchors is None else anchors
+    budget = file_tokens(ws.settings.model, len(focus))
+    files = [
+        {
+            "path": path,
+            "text": read_source(ws.root, path, anchors.get(path, ()), budget, count_text),
+        }
+        for path in focus
+    ]
     assert item.check is not None
     task = render(
         "green",
@@ -103,36 +125,54 @@ def green_messages(
     return [system_message(ws), {"role": "user", "content": task}]
 
 
-def _rewrite_first(
-    session: ModelSession,
-    ws: ItemWorkspace,
-    ctx: RunContext,
-    item: ItemState,
-    focus: list[str],
+def focus_anchors(item: ItemState, focus: Sequence[str]) -> dict[str, list[Anchor]]:
+    """The lines of each focus file the failure's traceback names: what a long file must show.
+
+    The seam for a fault localiser: add its lines to these before GREEN reads the files.
+    """
+    return {path: list(failure_lines(item.red_output, path)) for path in focus}
+
+
+def _tries_first(
+    session: ModelSession, ws: ItemWorkspace, ctx: RunContext, item: ItemState, target: Target
 ) -> LoopResult | None:
-    """Whole-file rewrite of the focus file first (json mode); None to go on with the tool loop."""
-    if not rewrite_enabled(ctx) or not focus:
+    """Whole-file (or search/replace) tries, then function-level ones; None: the tool loop."""
+    focus = list(target.shown)
+    if not rewrite_enabled(ctx) or not focus or not (ws.root / focus[0]).is_file():
         return None
-    sampling = (ctx.settings.agent.rewrite_samples, ctx.settings.agent.rewrite_temperature)
-    check = _checker(ws, ctx, item)
-    passed, output = rewrite_attempts(session, ws, item, focus[0], check, sampling)
+    whole = fits_rewrite(session, (ws.root / focus[0]).read_text(encoding="utf-8"))
+    budget = phase_budget(session, ctx, item.item_id, whole)
+    temperature, check = ctx.settings.agent.rewrite_temperature, _checker(ws, ctx, item)
+    if whole:
+        passed, output = rewrite_attempts(
+            session, ws, item, focus[0], check, (budget.rewrites, temperature)
+        )
+        summary = f"rewrote {focus[0]}"
+    else:
+        passed, output = search_replace_attempts(
+            session, ws, item, target, check, (budget.search_replace, temperature)
+        )
+        summary = f"edited {focus[0]} with search/replace blocks"
     if passed:
-        return LoopResult(True, "check passes", f"rewrote {focus[0]}", output, 1)
+        return LoopResult(True, "check passes", summary, output, 1)
+    calls = Allowance(budget.function_calls)
+    sampling = (ctx.settings.agent.rewrite_samples, temperature)
     for path in focus:
-        passed, output = function_attempts(session, ws, item, path, check, sampling)
+        passed, output = function_attempts(session, ws, item, path, check, sampling, calls)
         if passed:
             return LoopResult(True, "check passes", f"fixed the called code in {path}", output, 1)
     return None
 
 
+def phase_budget(session: ModelSession, ctx: RunContext, item_id: str, whole: bool) -> GreenBudget:
+    """The split of GREEN's remaining steps (agent.graph.budgets); a resumed phase has fewer."""
+    taken = session.ledger.steps_taken(item_id, Phase.GREEN)
+    steps = ctx.settings.model.max_steps_per_phase - taken
+    return green_budget(steps, ctx.settings.agent.rewrite_samples, whole)
+
+
 def _tools(ctx: RunContext, editable: list[str]) -> list[Any]:
     return edit_tools(GREEN_TOOLS, available_tools(ctx.settings), editable)
-
-
-def editable_files(ws: ItemWorkspace, shown: list[str]) -> list[str]:
-    """Files GREEN may change: the `shown` focus files first, then other non-test code."""
-    others = [p for p in tracked_python(ws.root) if not is_test_file(p) and p not in shown]
-    return [*shown, *others][:MAX_EDITABLE]
 
 
 def focus_files(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[str]:

@@ -14,10 +14,11 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any
 
-from pydantic import Field, create_model
+from pydantic import Field
 
+from agent.graph.editable import limit_paths
 from agent.llm.actions import Action
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
@@ -79,27 +80,15 @@ def edit_tools(
 ) -> list[ToolSpec]:
     """The named tools from the registry plus `finish`; edits limited to `editable` paths.
 
-    The limit is part of the argument schema (an enum), so a grammar-constrained model cannot even
-    name another file, and validation refuses it for any model.
+    A short list is part of the argument schema (an enum), so a grammar-constrained model cannot
+    even name another file; a long one is checked when the tool runs (agent.graph.editable).
     """
     chosen = [spec for name in names if (spec := tool_by_name(name, specs)) is not None]
     if editable:
         chosen = [
-            _limit_paths(spec, editable) if spec.name in EDITING_TOOLS else spec for spec in chosen
+            limit_paths(spec, editable) if spec.name in EDITING_TOOLS else spec for spec in chosen
         ]
     return [*chosen, FINISH]
-
-
-def _limit_paths(spec: ToolSpec, paths: Sequence[str]) -> ToolSpec:
-    field = spec.args_model.model_fields["path"]
-    choice: Any = Literal[tuple(paths)]
-    limited = create_model(
-        spec.args_model.__name__,
-        __base__=spec.args_model,
-        __doc__=spec.args_model.__doc__,
-        path=(choice, Field(description=field.description or "File to change.")),
-    )
-    return ToolSpec(spec.name, cast(type[ToolArgs], limited), spec.function)
 
 
 def run_loop(

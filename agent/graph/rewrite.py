@@ -1,30 +1,38 @@
-"""GREEN's first try for small files: ask for the whole corrected file in a fenced code block.
+"""GREEN's first try for files that fit a reply: ask for the whole corrected file, fenced.
 
 Measured with the 1.5B local model: exact old/new edits often fail to match, while rewriting a
 small file whole is one call (as aider's whole-file format). A plain fenced block, not a JSON
 string: inside JSON the model answered with the test file in 2 of 3 samples (binary_search_bounds).
 The file is fixed by us and is never a test; the check decides, and the tool loop takes over when
-no sample passes.
+no sample passes. Whether a file fits is counted in tokens against the reply cap (ADR 0012); a
+larger file goes to search/replace blocks (agent/graph/search_replace.py).
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from agent.graph.checks import is_test_file
-from agent.graph.code_context import read_source
+from agent.graph.code_context import failure_lines, read_source
 from agent.graph.common import clip, system_message
 from agent.graph.context import RunContext
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Request
 from agent.llm.session import ModelSession
+from agent.llm.tokens import count_text
 from agent.prompting import render
+from agent.unredact import restore_secrets
 from agent.workspace import ItemWorkspace
 
-MAX_LINES = 150
+REPLY_MARGIN = 1.15
+"""A rewrite reply may come out longer than the file (the fix, the model's own tokenizer)."""
+REPLY_SLACK = 64
+"""Tokens for the fence and a line of prose around the code block."""
+WHOLE = 10**9
 BLOCK = re.compile(r"```[\w+-]*[ \t]*\n(?P<body>.*?)(?:\n```|\Z)", re.S)
 
 
@@ -48,16 +56,18 @@ def rewrite_attempts(
     if is_test_file(path) or not target.is_file():
         return False, ""
     original = target.read_text(encoding="utf-8")
-    if original.count("\n") > MAX_LINES or item.check is None:
+    if not fits_rewrite(session, original) or item.check is None:
         return False, ""
+    cap = rewrite_max_tokens(session, original)
     red = clip(regression or item.red_output, 800)
     failure, output = regression or item.red_output, ""
     ask = _Ask.of(session, ws, item, path, Phase.CI if regression else Phase.GREEN)
     samples, temperature = sampling
     for attempt in range(samples):
         extra = {"temperature": temperature, "seed": attempt} if attempt else {}
-        content = ask(failure, extra)
-        refused = _refusal(path, original, content, red)
+        reply = ask(failure, Request(max_tokens=cap, extra=extra))
+        content, lost = restore_secrets(original, reply)
+        refused = _refusal(path, original, content, red, lost)
         if refused:
             failure = refused
             continue
@@ -70,9 +80,32 @@ def rewrite_attempts(
     return False, output
 
 
-def _refusal(path: str, original: str, content: str, red: str) -> str | None:
+def rewrite_tokens(session: ModelSession, text: str) -> int:
+    """Reply tokens a whole-file rewrite of `text` needs: the file plus a margin and the fence."""
+    return math.ceil(count_text(text, session.model.model_name) * REPLY_MARGIN) + REPLY_SLACK
+
+
+def fits_rewrite(session: ModelSession, text: str) -> bool:
+    """Whether a whole rewrite of `text` fits a reply (the larger of the two caps)."""
+    settings = session.settings
+    cap = max(settings.max_completion_tokens, settings.rewrite_completion_tokens)
+    return rewrite_tokens(session, text) <= cap
+
+
+def rewrite_max_tokens(session: ModelSession, text: str) -> int | None:
+    """The reply cap to send: None (the default) when the file fits it, else the rewrite cap.
+
+    Requests of files that fitted the default stay byte-identical (recorded cassettes). Issue 14:
+    a 100-150-line file overran the 1,024-token default and the cut reply was refused.
+    """
+    if rewrite_tokens(session, text) <= session.settings.max_completion_tokens:
+        return None
+    return session.settings.rewrite_completion_tokens
+
+
+def _refusal(path: str, original: str, content: str, red: str, lost: str | None) -> str | None:
     """What the model is told when `content` is not worth a test run; None when it is."""
-    problem = shape_problem(path, original, content)
+    problem = lost or shape_problem(path, original, content)
     if problem:
         return f"Your reply was not used: {problem}. Reply with the whole of {path}."
     if content.strip() == original.strip():
@@ -129,10 +162,13 @@ class _Ask:
         """Read the file (restored to this text after every failed sample) and the test once."""
         assert item.check is not None
         test_path = item.check.file or item.check.target.split("::", 1)[0]
-        test_code = read_source(ws.root, test_path) if (ws.root / test_path).is_file() else ""
-        return cls(session, ws, item, path, phase, test_path, test_code, read_source(ws.root, path))
+        anchors = failure_lines(item.red_output, test_path)
+        exists = (ws.root / test_path).is_file()
+        test_code = read_source(ws.root, test_path, anchors) if exists else ""
+        text = read_source(ws.root, path, budget=WHOLE)  # it fits a reply, so it is shown whole
+        return cls(session, ws, item, path, phase, test_path, test_code, text)
 
-    def __call__(self, failure: str, extra: dict[str, Any]) -> str:
+    def __call__(self, failure: str, request: Request) -> str:
         prompt = render(
             "rewrite",
             title=self.item.title,
@@ -145,7 +181,7 @@ class _Ask:
             regression=self.phase == Phase.CI,
         )
         messages = [system_message(self.ws, code=True), {"role": "user", "content": prompt}]
-        reply = self.session.reply(messages, self.item.item_id, self.phase, Request(extra=extra))
+        reply = self.session.reply(messages, self.item.item_id, self.phase, request)
         return code_block(reply.content or "")
 
 

@@ -74,15 +74,29 @@ class Ledger(BaseModel):
         """The tally of one item (created empty on first use)."""
         return self.items.setdefault(item_id, Tally())
 
+    def steps_taken(self, item_id: str, phase: str) -> int:
+        """Model calls already counted against `phase` of an item (a resumed run has some)."""
+        return self.steps.get(_step_key(item_id, phase), 0)
+
     def check(
-        self, settings: ModelSettings, price: Price, item_id: str, phase: str, prompt_tokens: int
+        self,
+        settings: ModelSettings,
+        price: Price,
+        item_id: str,
+        phase: str,
+        prompt_tokens: int,
+        reply_cap: int | None = None,
     ) -> None:
-        """Raise BudgetExceeded if the next call, at its largest, could cross any cap."""
+        """Raise BudgetExceeded if the next call, at its largest, could cross any cap.
+
+        `reply_cap` is the call's own completion limit (default: max_completion_tokens).
+        """
         steps = self.steps.get(_step_key(item_id, phase), 0) + 1
         if steps > settings.max_steps_per_phase:
             cap = settings.max_steps_per_phase
             raise BudgetExceeded(f"steps in phase {phase}", cap, steps, item_id)
-        worst = Usage(math.ceil(prompt_tokens * self.prompt_ratio), settings.max_completion_tokens)
+        completion = reply_cap or settings.max_completion_tokens
+        worst = Usage(math.ceil(prompt_tokens * self.prompt_ratio), completion)
         extra_cost = cost_of(worst, price)
         item = self.item(item_id)
         caps = (

@@ -65,7 +65,8 @@ class ModelSession:
         """Make one capped, accounted, logged call; raise BudgetExceeded before crossing a cap."""
         request = request or Request()
         tools_tokens = self._tools_tokens(request)
-        room = self.settings.context_window - self.settings.max_completion_tokens
+        reply_cap = request.max_tokens or self.settings.max_completion_tokens
+        room = self.settings.context_window - reply_cap
         fitted = fit_messages(
             messages,
             int(room / self.ledger.prompt_ratio) - tools_tokens,
@@ -74,7 +75,8 @@ class ModelSession:
             pinned,
         )
         estimate = count_messages(fitted, self.model.model_name) + tools_tokens
-        self.ledger.check(self.settings, self._price or FREE, item_id, phase, estimate)
+        price = self._price or FREE
+        self.ledger.check(self.settings, price, item_id, phase, estimate, reply_cap)
         completion = self.model.complete(fitted, request)
         usage, source = self._usage(completion, estimate)
         cost = self.ledger.record(item_id, phase, usage, self._price or FREE, estimate)

@@ -58,6 +58,9 @@ class ModelSettings(BaseModel):
     """First retry delay; doubled on each further retry."""
     max_completion_tokens: int = Field(default=1024, gt=0)
     """Upper bound on tokens generated per call."""
+    rewrite_completion_tokens: int = Field(default=3072, gt=0)
+    """Reply cap of a whole-file rewrite whose file needs more than max_completion_tokens; a
+    file is rewritten whole only when its tokens fit this with a margin (else search/replace)."""
     context_window: int = Field(default=8192, gt=256)
     """Tokens the model reads and writes per call; older turns are truncated to fit."""
     tool_output_tokens: int = Field(default=1500, gt=16)

@@ -16,6 +16,7 @@ import tiktoken
 
 from agent.fsutil import atomic_write_bytes
 from agent.llm.protocol import Message
+from agent.textcut import cut_tokens
 
 ENCODING_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 SHIPPED = {
@@ -97,11 +98,8 @@ def message_text(message: Message) -> str:
 def truncate_text(text: str, max_tokens: int, model: str = "") -> str:
     """Cut `text` to about `max_tokens` tokens, keeping its head and tail around a marker."""
     encoding = encoding_for_model(model)
-    tokens = encoding.encode_ordinary(text)
-    if len(tokens) <= max_tokens:
+    if len(encoding.encode_ordinary(text)) <= max_tokens:
         return text
     head = max_tokens // 3
-    tail = max(max_tokens - head - 12, 1)
-    dropped = len(tokens) - head - tail
-    marker = f"\n[... {dropped} tokens truncated ...]\n"
-    return encoding.decode(tokens[:head]) + marker + encoding.decode(tokens[-tail:])
+    kept = cut_tokens(text, encoding, head, max(max_tokens - head - 12, 1))
+    return f"{kept.head}\n[... {kept.cut} tokens truncated ...]\n{kept.tail}"
