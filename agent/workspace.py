@@ -146,7 +146,7 @@ def discard_workspace(repo_path: Path, item_id: str, title: str, settings: Setti
     path = _worktree_path(repo, repo_root, settings, branch)
     with locked(path):
         with contextlib.suppress(git.GitCommandError):
-            repo.git.worktree("remove", "--force", str(path))
+            repo.git.worktree("remove", "--force", "--force", str(path))
         shutil.rmtree(path, ignore_errors=True)
         repo.git.worktree("prune")
     if not gitutil.branch_exists(repo, branch):
@@ -227,8 +227,8 @@ def _prepare(repo: git.Repo, path: Path, branch: str, base: str) -> bool:
                 f"branch '{branch}' is already checked out in {entry.path}; "
                 "switch that checkout to another branch or remove it (git worktree remove)"
             )
-        if same_path:
-            repo.git.worktree("remove", "--force", str(path))
+        if same_path:  # a kill during `worktree add` leaves it locked: force twice
+            repo.git.worktree("remove", "--force", "--force", str(path))
     shutil.rmtree(path, ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

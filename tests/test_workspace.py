@@ -163,6 +163,20 @@ def test_stale_registration_and_leftover_directory_are_cleaned(tmp_path: Path) -
     assert len(git(repo, "worktree", "list").splitlines()) == 1
 
 
+def test_worktree_left_locked_by_a_kill_during_add_is_replaced(tmp_path: Path) -> None:
+    repo = user_repo(tmp_path)
+    first = open_workspace(repo, "BL-1", "Fix the adder")
+    root = first.root
+    close_workspace(first)
+    git(repo, "worktree", "add", "--detach", str(root))  # killed mid-add: no branch yet, locked
+    git(repo, "worktree", "lock", "--reason", "initializing", str(root))
+    again = open_workspace(repo, "BL-1", "Fix the adder")
+    assert again.root == root and not again.reused
+    assert git(again.root, "branch", "--show-current").strip() == "agent/BL-1-fix-the-adder"
+    close_workspace(again)
+    assert len(git(repo, "worktree", "list").splitlines()) == 1
+
+
 def test_worktree_dir_inside_user_tree_refused(tmp_path: Path) -> None:
     repo = user_repo(tmp_path)
     settings = load_settings(repo, env={"AGENT_WORKSPACE__WORKTREE_DIR": "build/trees"})
