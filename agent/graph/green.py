@@ -35,6 +35,7 @@ from agent.graph.context import RunContext
 from agent.graph.editable import editable_files
 from agent.graph.function_fix import function_attempts
 from agent.graph.items import load_item
+from agent.graph.localised import Located, green_tool_names, locate, merge_focus
 from agent.graph.loop import LoopResult, edit_tools, file_state, run_loop
 from agent.graph.narrow import Adjust, called_names, narrowing
 from agent.graph.rewrite import fits_rewrite, rewrite_attempts, rewrite_enabled
@@ -58,16 +59,17 @@ def green(state: RunState, ctx: RunContext) -> dict[str, Any]:
     item, ws = current(state), workspace_for(state, ctx)
     backlog_item = load_item(ctx, item.item_id)
     session = session_for(state, ctx)
-    focus = focus_files(ws, item, backlog_item)
-    anchors = focus_anchors(item, focus)
-    messages = green_messages(ws, item, backlog_item, focus, anchors)
+    located = locate(ws.root, item, backlog_item)
+    focus = merge_focus(focus_files(ws, item, backlog_item), located)
+    anchors = focus_anchors(item, focus, located)
+    messages = green_messages(ws, item, backlog_item, focus, anchors, located)
     editable = editable_files(ws, focus)
     try:
         result = _tries_first(session, ws, ctx, item, Target(focus, editable, anchors)) or run_loop(
             session,
             ws,
             messages,
-            _tools(ctx, editable),
+            _tools(ctx, editable, located),
             _checker(ws, ctx, item),
             item.item_id,
             Phase.GREEN,
@@ -99,13 +101,17 @@ def green_messages(
     backlog_item: BacklogItem,
     focus: list[str],
     anchors: Mapping[str, Sequence[Anchor]] | None = None,
+    located: Located | None = None,
 ) -> list[Message]:
     """The system prompt and the task: criteria, the failing output, the `focus` files.
 
-    A long file is shown around its `anchors` (default: the failure's traceback lines).
+    A long file is shown around its `anchors` (default: the failure's traceback lines); in a
+    large repository the localiser's map of module signatures follows the files.
     """
     anchors = focus_anchors(item, focus) if anchors is None else anchors
-    budget = file_tokens(ws.settings.model, len(focus))
+    shown_map = located.map_text if located is not None else ""
+    room = count_text(shown_map) // max(len(focus), 1)
+    budget = file_tokens(ws.settings.model, len(focus)) - room
     files = [
         {
             "path": path,
@@ -121,16 +127,20 @@ def green_messages(
         test_id=item.check.target,
         failure=item.red_output,
         files=files,
+        repo_map=shown_map,
     )
     return [system_message(ws), {"role": "user", "content": task}]
 
 
-def focus_anchors(item: ItemState, focus: Sequence[str]) -> dict[str, list[Anchor]]:
-    """The lines of each focus file the failure's traceback names: what a long file must show.
-
-    The seam for a fault localiser: add its lines to these before GREEN reads the files.
-    """
-    return {path: list(failure_lines(item.red_output, path)) for path in focus}
+def focus_anchors(
+    item: ItemState, focus: Sequence[str], located: Located | None = None
+) -> dict[str, list[Anchor]]:
+    """What a long focus file must show: the lines the failure's traceback names, then the
+    lines and functions the localiser suspects."""
+    suspected = located.anchors if located is not None else {}
+    return {
+        path: [*failure_lines(item.red_output, path), *suspected.get(path, [])] for path in focus
+    }
 
 
 def _tries_first(
@@ -171,8 +181,9 @@ def phase_budget(session: ModelSession, ctx: RunContext, item_id: str, whole: bo
     return green_budget(steps, ctx.settings.agent.rewrite_samples, whole)
 
 
-def _tools(ctx: RunContext, editable: list[str]) -> list[Any]:
-    return edit_tools(GREEN_TOOLS, available_tools(ctx.settings), editable)
+def _tools(ctx: RunContext, editable: list[str], located: Located | None = None) -> list[Any]:
+    names = green_tool_names(GREEN_TOOLS, located)
+    return edit_tools(names, available_tools(ctx.settings), editable)
 
 
 def focus_files(ws: ItemWorkspace, item: ItemState, backlog_item: BacklogItem) -> list[str]:
