@@ -19,13 +19,13 @@ def check(task: Task) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / task.name
         make_repo(task, repo)
-        outcomes, output = pytest_outcomes(repo)
+        outcomes, output = pytest_outcomes(repo, task)
         if failing(outcomes) != [task.red_test]:
             problems.append(f"before the fix failing={failing(outcomes)}, want [{task.red_test}]")
         written = apply_reference(task, repo)
         if any(path.startswith("tests/") for path in written):
             problems.append(f"the reference touches tests: {written}")
-        outcomes, output = pytest_outcomes(repo)
+        outcomes, output = pytest_outcomes(repo, task)
         if not outcomes or failing(outcomes):
             problems.append(f"after the reference failing={failing(outcomes)}: {output[-300:]}")
     return problems

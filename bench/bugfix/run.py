@@ -1,8 +1,13 @@
 """Run coding agents on the bug-fix corpus against one local model server; judge each from git.
 
 Usage:
-  .venv/bin/python bench/bugfix/run.py --agents ours,mini,aider [--tasks a,b] [--timeout 300]
-      [--server http://127.0.0.1:PORT] [--work /tmp/bench/runs] [--results bench/bugfix/results]
+  .venv/bin/python bench/bugfix/run.py --agents ours,mini,aider [--set dev] [--tasks a,b]
+      [--timeout 300] [--server http://127.0.0.1:PORT] [--work /tmp/bench/runs]
+      [--results bench/bugfix/results]
+
+--set is one of dev, heldout, realrepo-dev, realrepo-heldout, all (sets.py; default dev, the
+small tasks); --tasks narrows it to the named tasks. Real-repository tasks must be assembled and
+verified first (realrepo.py); the ones that are not are skipped with a note.
 
 Without --server it starts its own bundled llama-server (greedy, 2 threads, 8192 context) on a free
 port and stops it by pid at the end; the peers must be installed in their own venvs under
@@ -25,7 +30,9 @@ from typing import Any
 
 from common import ROOT, Task, Verdict, git, judge_branch, judge_worktree, load_tasks, make_repo
 from meter import start_meter
+from realrepo import load_real
 from server import start_private_server
+from sets import members
 
 from agent import proc
 
@@ -38,7 +45,7 @@ def task_text(task: Task) -> str:
     """The problem statement the peers get (ours discovers the failing test itself)."""
     return (
         f"The test {task.red_test} fails. Fix the bug in the code (do not change the tests) "
-        "so that this test and the whole suite (`python -m pytest -q`) pass."
+        f"so that this test and the whole suite (`{task.test_command}`) pass."
     )
 
 
@@ -117,7 +124,7 @@ def run_aider(task: Task, repo: Path, base: str, url: str, timeout: float) -> di
     test_file = task.red_test.split("::")[0]
     args = [str(PEERS / "aider/bin/aider"), "--model", f"openai/{MODEL}"]
     args += ["--openai-api-base", url, "--openai-api-key", "local", "--edit-format", "whole"]
-    args += ["--auto-test", "--test-cmd", "python -m pytest -q", "--yes-always", "--no-stream"]
+    args += ["--auto-test", "--test-cmd", task.test_command, "--yes-always", "--no-stream"]
     args += ["--no-auto-commits", "--no-dirty-commits", "--map-tokens", "0", "--no-pretty"]
     args += ["--no-check-update", "--no-analytics", "--no-show-model-warnings", "--no-gitignore"]
     args += ["--message", task_text(task), "--read", test_file, str(module)]
@@ -167,6 +174,9 @@ def main() -> None:
     """Run the chosen agents on the chosen tasks, one at a time, appending results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", default="ours")
+    parser.add_argument(
+        "--set", default="dev", help="dev|heldout|realrepo-dev|realrepo-heldout|all"
+    )
     parser.add_argument("--tasks", default="")
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--server", default="", help="model server URL (default: start one)")
@@ -174,8 +184,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=ROOT / "bench/bugfix/results")
     opts = parser.parse_args()
     names = [t for t in opts.tasks.split(",") if t]
-    tasks = load_tasks(names or None)
-    tasks.sort(key=lambda t: names.index(t.name) if names else 0)  # the order asked for
+    tasks = chosen_tasks(opts.set, names)
     log = opts.work / "server.log"
     pid, upstream = (0, opts.server) if opts.server else start_private_server(log)
     try:
@@ -183,6 +192,21 @@ def main() -> None:
     finally:
         if pid:
             proc.kill_group(pid)
+
+
+def chosen_tasks(set_name: str, names: list[str]) -> list[Task]:
+    """The tasks of a set (narrowed to `names`, in that order when given)."""
+    entries = members(set_name)
+    unknown = set(names) - {e.name for e in entries}
+    if unknown:
+        raise SystemExit(f"not in set {set_name}: {', '.join(sorted(unknown))}")
+    picked = [e for e in entries if not names or e.name in names]
+    toy = [e.name for e in picked if e.kind == "toy"]
+    tasks = (load_tasks(toy) if toy else []) + load_real(
+        [e.name for e in picked if e.kind != "toy"]
+    )
+    tasks.sort(key=lambda t: names.index(t.name) if names else 0)  # the order asked for
+    return tasks
 
 
 def run_all(opts: argparse.Namespace, tasks: list[Task], upstream: str) -> None:

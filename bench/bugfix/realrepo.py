@@ -1,0 +1,268 @@
+"""Assemble and verify the real-repository bug-fix tasks listed in realrepo/tasks.toml.
+
+Usage: .venv/bin/python bench/bugfix/realrepo.py [--cache DIR] [TASK ...]
+
+For each task: download the buggy and the fixed release's sdists from the package registry
+(`pip download --no-deps --no-binary :all:`, cached under <cache>/sdists), lay out the buggy
+source tree with the revealing test(s) carried over from the fixed release (testsplice.py), give
+it a `.venv` (pytest and the project's test dependencies; the package on its path) kept out of
+git, and commit it. Then verify it: the RED test fails for the right reason (a failed assertion
+or an expected exception, not an import or collection error) and passes once the fixed release's
+`fix_files` are copied in, and every other test that passed before still passes. A task that
+fails verification is rejected, with the reason, in <cache>/rejections.log; the verified ones
+are listed in <cache>/verified.json and run.py/report.py use them (`--set realrepo-dev` ...).
+
+Default cache: $BENCH_REALREPO or ~/.cache/agent-bench/realrepo. Third-party code stays there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import shutil
+import sys
+import tarfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import Task, git, pytest_cases, red_cases
+from sets import real_spec
+from testsplice import carry_tests
+
+from agent import proc
+from agent.junit import Outcome, TestCase
+
+CACHE = Path(os.environ.get("BENCH_REALREPO", Path.home() / ".cache/agent-bench/realrepo"))
+PYTEST = "pytest>=8,<9"
+WRONG_REASONS = ("ImportError", "ModuleNotFoundError", "NameError", "SyntaxError", "fixture '")
+NO_SUCH_API = "module '"  # AttributeError: module 'x' has no attribute 'y': a new API, no bug
+
+
+class Rejected(Exception):
+    """A task that failed assembly or verification; the message is the reason."""
+
+
+def sdist(dist: str, version: str, cache: Path) -> Path:
+    """The extracted source tree of `dist==version` (downloaded once into the cache)."""
+    tree = cache / "src" / f"{dist}-{version}"
+    if tree.is_dir():
+        return tree
+    downloads = cache / "sdists" / f"{dist}-{version}"
+    downloads.mkdir(parents=True, exist_ok=True)
+    args = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q"]
+    result = proc.run([*args, "-d", str(downloads), f"{dist}=={version}"], timeout=600)
+    archives = sorted(downloads.glob("*.tar.gz"))
+    if not archives:
+        raise Rejected(f"no sdist of {dist}=={version}: {result.output.strip()[-300:]}")
+    with tarfile.open(archives[0]) as archive:
+        archive.extractall(cache / "src" / "tmp", filter="data")
+    (top,) = (cache / "src" / "tmp").iterdir()
+    top.rename(tree)
+    (cache / "src" / "tmp").rmdir()
+    return tree
+
+
+def lay_out(task: dict[str, Any], project: dict[str, Any], cache: Path) -> Path:
+    """Build <cache>/tasks/<name>/: repo/ (buggy tree + revealing tests) and reference/."""
+    buggy = sdist(project["dist"], task["buggy"], cache)
+    fixed = sdist(project["dist"], task["fixed"], cache)
+    home = cache / "tasks" / task["name"]
+    shutil.rmtree(home, ignore_errors=True)
+    repo = home / "repo"
+    shutil.copytree(buggy, repo, ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    try:
+        carry_tests(buggy, fixed, repo, task.get("add_tests", [task["red_test"]]))
+    except (LookupError, SyntaxError) as exc:
+        raise Rejected(f"cannot carry the test over: {exc}") from None
+    for support in task.get("support", []):
+        (repo / support).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(fixed / support, repo / support)
+    for fix in task["fix_files"]:
+        (home / "reference" / fix).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(fixed / fix, home / "reference" / fix)
+    return home
+
+
+def diff_lines(home: Path, task: dict[str, Any]) -> int:
+    """Changed lines (+ and -) of the fix files between the buggy and the fixed release."""
+    total = 0
+    for fix in task["fix_files"]:
+        old = (home / "repo" / fix).read_text(encoding="utf-8").splitlines()
+        new = (home / "reference" / fix).read_text(encoding="utf-8").splitlines()
+        diff = difflib.unified_diff(old, new, n=0, lineterm="")
+        total += sum(1 for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+    return total
+
+
+def make_venv(repo: Path, project: dict[str, Any]) -> None:
+    """A `.venv` in the task repository with pytest, the test deps and the package on its path."""
+    uv = [sys.executable, "-m", "uv"]
+    venv = repo / ".venv"
+    install = [*uv, "pip", "install", "-q", "--python", str(venv / "bin/python")]
+    for args in (
+        [*uv, "venv", "-q", "--python", sys.executable, str(venv)],
+        [*install, PYTEST, *project["deps"]],
+    ):
+        result = proc.run(args, cwd=repo, timeout=600)
+        if not result.ok:
+            raise Rejected(f"venv: {' '.join(args[3:])} failed: {result.output.strip()[-300:]}")
+    (site,) = venv.glob("lib/python*/site-packages")
+    # a relative .pth resolves against site-packages, so a copied repository finds its own tree
+    relative = Path("../../../..") / project["pythonpath"]
+    (site / "_task_source.pth").write_text(f"{relative.as_posix()}\n", encoding="utf-8")
+
+
+def commit(repo: Path, task: dict[str, Any]) -> None:
+    """Make `repo` a git repository whose one commit is the task's starting point."""
+    git(repo, "init", "-q", "-b", "main")
+    (repo / ".git/info/exclude").write_text(".venv/\n__pycache__/\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    message = f"{task['project']} {task['buggy']} with the test from {task['fixed']}"
+    git(repo, "-c", "commit.gpgsign=false", "commit", "-q", "-m", message)
+
+
+def as_task(home: Path, task: dict[str, Any], project: dict[str, Any], baseline: Any) -> Task:
+    """The harness's Task for an assembled task directory."""
+    return Task(
+        name=task["name"],
+        category=task["project"],
+        red_test=task["red_test"],
+        path=home,
+        kind="realrepo",
+        tests_dir=project["tests"],
+        python=str(home / "repo/.venv/bin/python"),
+        pythonpath=project["pythonpath"] if project["pythonpath"] != "." else "",
+        baseline=frozenset(baseline) if baseline is not None else None,
+    )
+
+
+def wrong_reason(case: TestCase) -> str:
+    """Why a failing RED case fails for the wrong reason ("" when it is a real failure)."""
+    if case.outcome != Outcome.FAILED:
+        return f"{case.node_id} {case.outcome.value}: {case.message[:200]}"
+    text = f"{case.message}\n{case.details}"
+    hits = [w for w in WRONG_REASONS if w in text]
+    if "has no attribute" in text and NO_SUCH_API in text:
+        hits.append("AttributeError on a module (a missing API)")
+    return f"{case.node_id}: {', '.join(hits)}: {case.message[:200]}" if hits else ""
+
+
+def verify(harness: Task, repo: Path) -> dict[str, Any]:
+    """Check the RED test fails rightly before and passes after the fix; return the record."""
+    started = time.monotonic()
+    before, output = pytest_cases(repo, harness)
+    red = red_cases({c.node_id: c.outcome for c in before}, harness.red_test)
+    if not red:
+        raise Rejected(f"the RED test did not run: {output[-300:]}")
+    red_before = [c for c in before if c.node_id in red]
+    if all(c.outcome == Outcome.PASSED for c in red_before):
+        raise Rejected("the RED test passes on the buggy release")
+    reasons = [r for c in red_before if c.outcome != Outcome.PASSED and (r := wrong_reason(c))]
+    if reasons:
+        raise Rejected(f"fails for the wrong reason: {reasons[0]}")
+    good = (Outcome.PASSED, Outcome.SKIPPED)
+    baseline = sorted(c.node_id for c in before if c.outcome in good and c.node_id not in red)
+    fixed = after_fix(harness, repo)
+    bad_red = [n for n in red if fixed.get(n) != Outcome.PASSED]
+    broken = [n for n in baseline if fixed.get(n) not in good]
+    if bad_red or broken:
+        raise Rejected(f"after the fix: RED not passing {bad_red[:3]}, broken {broken[:3]}")
+    failing_before = len(before) - len(baseline) - len(red)
+    return {
+        "red_cases": sorted(red),
+        "baseline": baseline,
+        "tests": len(before),
+        "other_failing_before": failing_before,
+        "verify_s": round(time.monotonic() - started, 1),
+    }
+
+
+def after_fix(harness: Task, repo: Path) -> dict[str, Outcome]:
+    """Outcomes with the fixed release's fix files copied in; the tree is restored after."""
+    for source in sorted(p for p in (harness.path / "reference").rglob("*") if p.is_file()):
+        shutil.copyfile(source, repo / source.relative_to(harness.path / "reference"))
+    try:
+        cases, _ = pytest_cases(repo, harness)
+    finally:
+        git(repo, "checkout", "-q", "--", ".")
+    return {c.node_id: c.outcome for c in cases}
+
+
+def assemble(task: dict[str, Any], project: dict[str, Any], cache: Path) -> dict[str, Any]:
+    """Lay out, set up, commit and verify one task; write and return its record."""
+    started = time.monotonic()
+    home = lay_out(task, project, cache)
+    make_venv(home / "repo", project)
+    commit(home / "repo", task)
+    harness = as_task(home, task, project, None)
+    record = {"name": task["name"], "diff_lines": diff_lines(home, task)}
+    record |= verify(harness, home / "repo")
+    record["assemble_s"] = round(time.monotonic() - started, 1)
+    (home / "task.json").write_text(json.dumps(task | record, indent=1), encoding="utf-8")
+    return record
+
+
+def load_real(names: list[str], cache: Path = CACHE) -> list[Task]:
+    """The assembled, verified tasks among `names`, as harness Tasks (others are reported)."""
+    spec = real_spec()
+    tasks = []
+    for name in names:
+        record_path = cache / "tasks" / name / "task.json"
+        if not record_path.is_file():
+            print(f"skipped {name}: not assembled and verified (run bench/bugfix/realrepo.py)")
+            continue
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        project = spec["project"][record["project"]]
+        tasks.append(as_task(record_path.parent, record, project, record["baseline"]))
+    return tasks
+
+
+def main() -> int:
+    """Assemble and verify the named tasks (default: all); print one line each."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("tasks", nargs="*")
+    opts = parser.parse_args()
+    spec = real_spec()
+    chosen = [t for t in spec["task"] if not opts.tasks or t["name"] in opts.tasks]
+    verified, started = [], time.monotonic()
+    for task in chosen:
+        try:
+            record = assemble(task, spec["project"][task["project"]], opts.cache)
+        except Rejected as exc:
+            reject(opts.cache, task["name"], str(exc))
+            continue
+        verified.append(record["name"])
+        print(
+            f"ok   {task['name']} ({record['diff_lines']} diff lines, "
+            f"{len(record['baseline'])} other tests pass, {record['assemble_s']:.0f}s)"
+        )
+    write_verified(opts.cache, [t["name"] for t in chosen], verified)
+    print(f"{len(verified)} of {len(chosen)} verified in {time.monotonic() - started:.0f}s")
+    return 0 if verified else 1
+
+
+def reject(cache: Path, name: str, reason: str) -> None:
+    """Log a rejection (with the date) and print it."""
+    shutil.rmtree(cache / "tasks" / name, ignore_errors=True)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    with (cache / "rejections.log").open("a", encoding="utf-8") as log:
+        log.write(f"{stamp} {name}: {reason}\n")
+    print(f"REJ  {name}: {reason}")
+
+
+def write_verified(cache: Path, tried: list[str], verified: list[str]) -> None:
+    """Update the list of verified tasks with this run's outcome (temp file, then rename)."""
+    path = cache / "verified.json"
+    before = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+    names = sorted({n for n in before if n not in tried} | set(verified))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(names, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
