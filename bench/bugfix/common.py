@@ -125,7 +125,11 @@ def pytest_cases(root: Path, task: Task, timeout: float = 300) -> tuple[list[Tes
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
         args = [task.python or sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        args += [f"--junitxml={junit}", *([task.tests_dir] if task.kind != "toy" else [])]
+        # xunit1 records each case's file, so node ids are exact (lower-case classes too)
+        args += [f"--junitxml={junit}", "-o", "junit_family=xunit1"]
+        # a module that fails to import must not hide the others: its tests just do not pass
+        real = [task.tests_dir, "--continue-on-collection-errors"] if task.kind != "toy" else []
+        args += real
         result = proc.run(args, cwd=root, timeout=timeout, env=_env(root, task))
         text = junit.read_text(encoding="utf-8") if junit.is_file() else ""
     return (parse_junit(text).cases if text else []), result.output[-1500:]

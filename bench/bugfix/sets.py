@@ -126,7 +126,8 @@ def task_problems(task: dict[str, Any], projects: dict[str, Any]) -> list[str]:
     if task.get("project") and task["project"] not in projects:
         issues.append(f"{name}: project {task['project']!r} has no [project] table")
     tests = projects.get(task.get("project", ""), {}).get("tests", "tests")
-    if "::" not in task.get("red_test", "::") or not task["red_test"].startswith(f"{tests}/"):
+    red = task.get("red_test", f"{tests}/::")
+    if "::" not in red or not red.startswith(f"{tests}/"):
         issues.append(f"{name}: red_test must be a node id under {tests}/")
     if any(f.startswith(f"{tests}/") for f in task.get("fix_files", [])):
         issues.append(f"{name}: fix_files must be source files, not tests")

@@ -3,8 +3,9 @@
 A real-repository task is the buggy release plus only the tests that reveal the bug, taken from
 the fixed release: each named test (`path::func` or `path::Class::func`) replaces the function
 of that name in the buggy release's file, or is appended to its class (or the module). A class
-the buggy file lacks is carried whole. Other new tests of the fixed release are left out, so
-they cannot fail for reasons unrelated to the bug.
+the buggy file lacks is carried whole, and so are the fixed file's top-level imports the buggy
+file lacks. Other new tests of the fixed release are left out, so they cannot fail for reasons
+unrelated to the bug.
 """
 
 from __future__ import annotations
@@ -71,6 +72,19 @@ def splice(buggy: str, fixed: str, names: list[str]) -> str:
     return _join([*lines, "", "", *fixed.splitlines()[o_first - 1 : o_last]])
 
 
+def carry_imports(buggy: str, fixed: str) -> str:
+    """`buggy` with the fixed file's top-level imports it lacks, after its own last import."""
+    tree, lines = ast.parse(buggy), buggy.splitlines()
+    have = {ast.unparse(n) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)}
+    wanted = [n for n in ast.parse(fixed).body if isinstance(n, ast.Import | ast.ImportFrom)]
+    missing = [ast.unparse(n) for n in wanted if ast.unparse(n) not in have]
+    if not missing:
+        return buggy
+    imports = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    at = max((n.end_lineno or n.lineno for n in imports), default=0)
+    return _join([*lines[:at], *missing, *lines[at:]])
+
+
 def _join(lines: list[str]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -84,5 +98,6 @@ def carry_tests(buggy_root: Path, fixed_root: Path, target: Path, node_ids: list
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
             continue
-        text = splice(destination.read_text(encoding="utf-8"), source.read_text("utf-8"), names)
-        destination.write_text(text, encoding="utf-8")
+        fixed = source.read_text(encoding="utf-8")
+        text = splice(destination.read_text(encoding="utf-8"), fixed, names)
+        destination.write_text(carry_imports(text, fixed), encoding="utf-8")
