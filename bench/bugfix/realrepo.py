@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import Task, git, pytest_cases, red_cases
-from sets import real_spec
+from common import Task, git, load_tasks, pytest_cases, red_cases
+from sets import members, real_spec
 from testsplice import carry_tests
 
 from agent import proc
@@ -72,7 +72,8 @@ def lay_out(task: dict[str, Any], project: dict[str, Any], cache: Path) -> Path:
     home = cache / "tasks" / task["name"]
     shutil.rmtree(home, ignore_errors=True)
     repo = home / "repo"
-    shutil.copytree(buggy, repo, ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    # an sdist's *.egg-info stays: it holds the entry points (markdown finds its extensions there)
+    shutil.copytree(buggy, repo, ignore=shutil.ignore_patterns("__pycache__"))
     try:
         carry_tests(buggy, fixed, repo, task.get("add_tests", [task["red_test"]]))
     except (LookupError, SyntaxError) as exc:
@@ -217,6 +218,20 @@ def load_real(names: list[str], cache: Path = CACHE) -> list[Task]:
         record = json.loads(record_path.read_text(encoding="utf-8"))
         project = spec["project"][record["project"]]
         tasks.append(as_task(record_path.parent, record, project, record["baseline"]))
+    return tasks
+
+
+def tasks_in_set(set_name: str, names: list[str]) -> list[Task]:
+    """The runnable tasks of a set (narrowed to `names`, in that order when given)."""
+    entries = members(set_name)
+    unknown = set(names) - {e.name for e in entries}
+    if unknown:
+        raise SystemExit(f"not in set {set_name}: {', '.join(sorted(unknown))}")
+    picked = [e for e in entries if not names or e.name in names]
+    toy = [e.name for e in picked if e.kind == "toy"]
+    tasks = load_tasks(toy) if toy else []
+    tasks += load_real([e.name for e in picked if e.kind != "toy"])
+    tasks.sort(key=lambda t: names.index(t.name) if names else 0)  # the order asked for
     return tasks
 
 

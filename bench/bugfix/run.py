@@ -28,11 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, Task, Verdict, git, judge_branch, judge_worktree, load_tasks, make_repo
+from common import ROOT, Task, Verdict, git, judge_branch, judge_worktree, make_repo
 from meter import start_meter
-from realrepo import load_real
+from realrepo import tasks_in_set
 from server import start_private_server
-from sets import members
 
 from agent import proc
 
@@ -184,7 +183,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=ROOT / "bench/bugfix/results")
     opts = parser.parse_args()
     names = [t for t in opts.tasks.split(",") if t]
-    tasks = chosen_tasks(opts.set, names)
+    tasks = tasks_in_set(opts.set, names)
     log = opts.work / "server.log"
     pid, upstream = (0, opts.server) if opts.server else start_private_server(log)
     try:
@@ -192,21 +191,6 @@ def main() -> None:
     finally:
         if pid:
             proc.kill_group(pid)
-
-
-def chosen_tasks(set_name: str, names: list[str]) -> list[Task]:
-    """The tasks of a set (narrowed to `names`, in that order when given)."""
-    entries = members(set_name)
-    unknown = set(names) - {e.name for e in entries}
-    if unknown:
-        raise SystemExit(f"not in set {set_name}: {', '.join(sorted(unknown))}")
-    picked = [e for e in entries if not names or e.name in names]
-    toy = [e.name for e in picked if e.kind == "toy"]
-    tasks = (load_tasks(toy) if toy else []) + load_real(
-        [e.name for e in picked if e.kind != "toy"]
-    )
-    tasks.sort(key=lambda t: names.index(t.name) if names else 0)  # the order asked for
-    return tasks
 
 
 def run_all(opts: argparse.Namespace, tasks: list[Task], upstream: str) -> None:
