@@ -171,3 +171,14 @@ def test_carry_imports_adds_only_the_missing_ones_after_the_last_import() -> Non
         "from x import y, z",
     ]
     assert testsplice.carry_imports(text, fixed) == text
+
+
+def test_splice_carries_a_module_level_value_before_the_test_that_uses_it() -> None:
+    used = '_values = (1, 2)\n\n\n@pytest.mark.parametrize("v", _values)\n'
+    used += "def test_v(v):\n    assert v\n"
+    fixed = f"{FIXED}\n{used}"
+    text = testsplice.splice(BUGGY, fixed, ["_values"])
+    text = testsplice.splice(text, fixed, ["test_v"])
+    namespace: dict[str, object] = {}
+    exec(compile(text, "spliced", "exec"), namespace)
+    assert namespace["_values"] == (1, 2) and "test_v" in namespace

@@ -2,7 +2,8 @@
 
 A real-repository task is the buggy release plus only the tests that reveal the bug, taken from
 the fixed release: each named test (`path::func` or `path::Class::func`) replaces the function
-of that name in the buggy release's file, or is appended to its class (or the module). A class
+of that name in the buggy release's file, or is appended to its class (or the module); a
+module-level value (`path::NAME = ...`) a test uses is carried the same way. A class
 the buggy file lacks is carried whole, and so are the fixed file's top-level imports the buggy
 file lacks. Other new tests of the fixed release are left out, so they cannot fail for reasons
 unrelated to the bug.
@@ -36,7 +37,11 @@ def find(tree: ast.Module, names: list[str]) -> ast.stmt | None:
 
 def _name(node: ast.stmt) -> str | None:
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    return node.name if isinstance(node, kinds) else None
+    if isinstance(node, kinds):
+        return node.name
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    names = [t.id for t in targets if isinstance(t, ast.Name)]
+    return names[0] if len(names) == 1 else None  # a module-level value a test uses
 
 
 def span(node: ast.stmt) -> Span:
