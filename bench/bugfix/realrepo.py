@@ -108,6 +108,35 @@ def make_venv(repo: Path, project: dict[str, Any]) -> None:
     # a relative .pth resolves against site-packages, so a copied repository finds its own tree
     relative = Path("../../../..") / project["pythonpath"]
     (site / "_task_source.pth").write_text(f"{relative.as_posix()}\n", encoding="utf-8")
+    install_collect_plugin(site)
+
+
+COLLECT_PLUGIN = '''"""Installed by bench/bugfix/realrepo.py: collection warnings never stop a run.
+
+Python-Markdown runs its suite with unittest; its tests/test_legacy.py calls
+warnings.simplefilter("error") when imported, and under pytest that turns the warning about
+unittest's TestSuite class (collected later) into an error that aborts the whole run.
+"""
+
+import warnings
+
+import pytest
+
+
+def pytest_collectstart(collector):
+    warnings.filterwarnings("default", category=pytest.PytestCollectionWarning)
+'''
+
+
+def install_collect_plugin(site: Path) -> None:
+    """A pytest plugin in the task's venv (not in git) that keeps collection warnings warnings."""
+    (site / "_bench_collect.py").write_text(COLLECT_PLUGIN, encoding="utf-8")
+    info = site / "bench_collect-1.0.dist-info"
+    info.mkdir(exist_ok=True)
+    meta = "Metadata-Version: 2.1\nName: bench-collect\nVersion: 1.0\n"
+    (info / "METADATA").write_text(meta, encoding="utf-8")
+    entry = "[pytest11]\nbench_collect = _bench_collect\n"
+    (info / "entry_points.txt").write_text(entry, encoding="utf-8")
 
 
 def commit(repo: Path, task: dict[str, Any]) -> None:

@@ -57,12 +57,12 @@ def verify(harness: Task, repo: Path) -> dict[str, Any]:
     broken = [n for n in baseline if fixed.get(n) not in good]
     if bad_red or broken:
         raise Rejected(f"after the fix: RED not passing {bad_red[:3]}, broken {broken[:3]}")
-    failing_before = len(before) - len(baseline) - len(red)
+    others = sorted({c.node_id for c in before} - set(baseline) - set(red))
     return {
         "red_cases": sorted(red),
         "baseline": baseline,
         "tests": len(before),
-        "other_failing_before": failing_before,
+        "other_failing_before": others,
         "verify_s": round(time.monotonic() - started, 1),
     }
 
