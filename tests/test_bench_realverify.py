@@ -28,8 +28,8 @@ def test_other():
     assert add(0, 0) == 0
 
 
-def test_broken_already():
-    assert False
+def test_sibling():
+    assert add(2, 2) == 4
 """
 
 
@@ -57,9 +57,15 @@ def test_a_sound_task_is_verified_with_its_baseline_and_the_tree_restored(tmp_pa
     record = verify(task, repo)
     assert record["red_cases"] == ["tests/test_m.py::test_add"]
     assert record["baseline"] == ["tests/test_m.py::test_other"]
-    assert record["other_failing_before"] == ["tests/test_m.py::test_broken_already"]
+    assert record["other_failing_before"] == ["tests/test_m.py::test_sibling"]
     assert (repo / "pkg/m.py").read_text(encoding="utf-8") == BUGGY
     assert git(repo, "status", "--porcelain", "--untracked-files=no").stdout == ""
+
+
+def test_a_task_whose_fix_leaves_a_failing_test_is_rejected(tmp_path: Path) -> None:
+    task, repo = _task(tmp_path, tests=TESTS.replace("assert add(2, 2) == 4", "assert False"))
+    with pytest.raises(Rejected, match=r"still fail: \['tests/test_m.py::test_sibling'\]"):
+        verify(task, repo)
 
 
 def test_a_test_that_fails_on_a_name_error_is_rejected(tmp_path: Path) -> None:

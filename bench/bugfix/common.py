@@ -7,14 +7,15 @@ import shutil
 import sys
 import tempfile
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from agent import proc  # noqa: E402
-from agent.junit import Outcome, TestCase, parse_junit  # noqa: E402
+from agent.junit import Outcome, TestCase, node_id, parse_junit  # noqa: E402
 
 TASKS_DIR = Path(__file__).resolve().parent / "tasks"
 GIT_ENV = {
@@ -125,14 +126,39 @@ def pytest_cases(root: Path, task: Task, timeout: float = 300) -> tuple[list[Tes
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
         args = [task.python or sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        # xunit1 records each case's file, so node ids are exact (lower-case classes too)
-        args += [f"--junitxml={junit}", "-o", "junit_family=xunit1"]
+        args += [f"--junitxml={junit}"]
         # a module that fails to import must not hide the others: its tests just do not pass
         real = [task.tests_dir, "--continue-on-collection-errors"] if task.kind != "toy" else []
         args += real
         result = proc.run(args, cwd=root, timeout=timeout, env=_env(root, task))
         text = junit.read_text(encoding="utf-8") if junit.is_file() else ""
-    return (parse_junit(text).cases if text else []), result.output[-1500:]
+    return exact_ids(root, text), result.output[-1500:]
+
+
+def exact_ids(root: Path, text: str) -> list[TestCase]:
+    """The report's cases, each with the node id pytest gave it.
+
+    JUnit keeps only `classname` (dotted module, then classes) and `name`; where the module
+    ends is read from the tree (a lower-case test class, or a test class imported into a second
+    module, must not be mistaken for part of the path, nor two such cases merged into one).
+    """
+    if not text:
+        return []
+    elements = list(ElementTree.fromstring(text).iter("testcase"))  # noqa: S314 - our own run
+    cases = parse_junit(text).cases
+    return [
+        replace(case, node_id=_node_id(root, el.get("classname", ""), el.get("name", "")))
+        for case, el in zip(cases, elements, strict=True)
+    ]
+
+
+def _node_id(root: Path, classname: str, name: str) -> str:
+    parts = classname.split(".") if classname else []
+    for cut in range(len(parts), 0, -1):
+        module = Path(*parts[:cut]).with_suffix(".py")
+        if (root / module).is_file():
+            return "::".join([module.as_posix(), *parts[cut:], name])
+    return node_id(classname, name)
 
 
 def _env(root: Path, task: Task) -> dict[str, str]:

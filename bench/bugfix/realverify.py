@@ -3,8 +3,9 @@
 The RED test must run and fail with an assertion or an expected exception (not an error, a
 skip, an import or name error, a missing fixture, or an AttributeError on a module: a new API is
 a feature, not a bug). Every other test that passes in the buggy release is the task's baseline.
-With the fixed release's fix files copied in, every case of the RED test passes and every
-baseline test still passes; the tree is restored afterwards.
+With the fixed release's fix files copied in, every case of the RED test passes, every
+baseline test still passes and no test fails at all (the sibling tests carried with the RED one
+included); the tree is restored afterwards.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ def verify(harness: Task, repo: Path) -> dict[str, Any]:
     broken = [n for n in baseline if fixed.get(n) not in good]
     if bad_red or broken:
         raise Rejected(f"after the fix: RED not passing {bad_red[:3]}, broken {broken[:3]}")
+    still = sorted(n for n, o in fixed.items() if o not in good)
+    if still:  # the peers are told the whole suite will pass
+        raise Rejected(f"after the fix these tests still fail: {still[:3]}")
     others = sorted({c.node_id for c in before} - set(baseline) - set(red))
     return {
         "red_cases": sorted(red),
