@@ -8,7 +8,8 @@ source tree with the revealing test(s) carried over from the fixed release (test
 it a `.venv` (pytest and the project's test dependencies; the package on its path) kept out of
 git, and commit it. Then verify it: the RED test fails for the right reason (a failed assertion
 or an expected exception, not an import or collection error) and passes once the fixed release's
-`fix_files` are copied in, and every other test that passed before still passes. A task that
+`fix_files` are copied in, every other test that passed before still passes, and no test
+fails after the fix (realverify.py). A task that
 fails verification is rejected, with the reason, in <cache>/rejections.log; the verified ones
 are listed in <cache>/verified.json and run.py/report.py use them (`--set realrepo-dev` ...).
 
