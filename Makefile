@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup node demo test lint typecheck pytest bench bench-bugfix bench-overhead cassettes docs schema clean
+.PHONY: setup node demo test lint typecheck pytest bench bench-bugfix bench-realrepo realrepo-tasks bench-overhead cassettes docs schema clean
 
 setup: $(STAMP)
 
@@ -58,6 +58,18 @@ bench-bugfix: setup
 	$(BIN)/python bench/bugfix/check_tasks.py
 	$(BIN)/python bench/bugfix/run.py --agents $(BENCH_AGENTS) --timeout 600
 	$(BIN)/python bench/bugfix/report.py
+
+## realrepo-tasks: download, assemble and verify the real-repository bug-fix tasks (two sdists per
+## task from the package registry, into ~/.cache/agent-bench/realrepo); docs/benchmarks.md
+realrepo-tasks: setup
+	$(BIN)/python bench/bugfix/realrepo.py
+
+## bench-realrepo: the agents on the real-repository set, dev and held-out parts reported apart
+bench-realrepo: realrepo-tasks
+	sh bench/bugfix/install_peers.sh
+	$(BIN)/python bench/bugfix/run.py --set realrepo-dev --agents $(BENCH_AGENTS) --timeout 600
+	$(BIN)/python bench/bugfix/run.py --set realrepo-heldout --agents $(BENCH_AGENTS) --timeout 600
+	$(BIN)/python bench/bugfix/report.py --set all
 
 ## bench-overhead: wall time of a replayed `agent run` split into model, tests, git, scanners and
 ## our own code (about 3 minutes; not in `bench`); docs/benchmarks.md

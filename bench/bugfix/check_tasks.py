@@ -1,16 +1,31 @@
-"""Check the corpus: each task has exactly its one RED test failing, and the reference fixes it.
+"""Check the corpus: each task has its RED test failing, and the reference fixes it.
 
-Usage: .venv/bin/python bench/bugfix/check_tasks.py [TASK ...]
+Usage: .venv/bin/python bench/bugfix/check_tasks.py [--set dev] [TASK ...]
 Exit 1 when a task is broken.
+
+Small tasks: the RED test must be the only failing test. Real-repository tasks (assembled by
+realrepo.py): the RED test fails and every baseline test passes. After the reference is copied
+in, the harness's own judge (the one run.py uses) must call the attempt resolved.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
 
-from common import Task, apply_reference, failing, load_tasks, make_repo, pytest_outcomes
+from common import (
+    Task,
+    apply_reference,
+    failing,
+    judge_worktree,
+    make_repo,
+    pytest_outcomes,
+    red_passes,
+    regressions,
+)
+from realrepo import tasks_in_set
 
 
 def check(task: Task) -> list[str]:
@@ -18,22 +33,37 @@ def check(task: Task) -> list[str]:
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / task.name
-        make_repo(task, repo)
-        outcomes, output = pytest_outcomes(repo)
-        if failing(outcomes) != [task.red_test]:
-            problems.append(f"before the fix failing={failing(outcomes)}, want [{task.red_test}]")
+        base = make_repo(task, repo)
+        problems += before_problems(task, repo)
         written = apply_reference(task, repo)
-        if any(path.startswith("tests/") for path in written):
+        if any(path.startswith(f"{task.tests_dir}/") for path in written):
             problems.append(f"the reference touches tests: {written}")
-        outcomes, output = pytest_outcomes(repo)
-        if not outcomes or failing(outcomes):
-            problems.append(f"after the reference failing={failing(outcomes)}: {output[-300:]}")
+        verdict = judge_worktree(repo, base, task)
+        if not verdict.resolved:
+            problems.append(f"after the reference not resolved: {verdict.detail[-300:]}")
     return problems
 
 
-def main(names: list[str]) -> int:
-    """Check every task; print one line each."""
-    tasks, broken = load_tasks(names or None), 0
+def before_problems(task: Task, repo: Path) -> list[str]:
+    """What is wrong with the task's starting point."""
+    outcomes, _ = pytest_outcomes(repo, task)
+    if task.baseline is None:
+        bad = failing(outcomes)
+        return [] if bad == [task.red_test] else [f"before the fix failing={bad}"]
+    broken = regressions(outcomes, task.baseline)
+    problems = [f"baseline tests fail: {broken[:3]}"] if broken else []
+    if red_passes(outcomes, task.red_test):
+        problems.append("the RED test passes before the fix")
+    return problems
+
+
+def main() -> int:
+    """Check every task of the chosen set (or the named ones); print one line each."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", default="dev")
+    parser.add_argument("tasks", nargs="*")
+    opts = parser.parse_args()
+    tasks, broken = tasks_in_set(opts.set, opts.tasks), 0
     for task in tasks:
         problems = check(task)
         broken += bool(problems)
@@ -45,4 +75,4 @@ def main(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -7,14 +7,15 @@ import shutil
 import sys
 import tempfile
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from agent import proc  # noqa: E402
-from agent.junit import Outcome, parse_junit  # noqa: E402
+from agent.junit import Outcome, TestCase, node_id, parse_junit  # noqa: E402
 
 TASKS_DIR = Path(__file__).resolve().parent / "tasks"
 GIT_ENV = {
@@ -35,6 +36,18 @@ class Task:
     category: str
     red_test: str
     path: Path
+    kind: str = "toy"  # "toy" (bench/bugfix/tasks) or "realrepo" (assembled by realrepo.py)
+    tests_dir: str = "tests"  # the tests an agent must not change; the judge runs them
+    python: str = ""  # the interpreter that runs the suite ("" = this one)
+    pythonpath: str = ""  # where the package lives in the tree, put first on PYTHONPATH
+    baseline: frozenset[str] | None = None  # tests that must pass (None = every test)
+
+    @property
+    def test_command(self) -> str:
+        """The command that runs the suite inside the task repository."""
+        if self.kind == "toy":
+            return "python -m pytest -q"
+        return f".venv/bin/python -m pytest -q {self.tests_dir}"
 
     @property
     def template(self) -> Path:
@@ -87,28 +100,71 @@ def git(repo: Path, *args: str) -> proc.ProcResult:
 
 
 def make_repo(task: Task, target: Path) -> str:
-    """Copy the task's template to `target`, commit it on main; return the commit sha."""
-    shutil.copytree(task.template, target, ignore=shutil.ignore_patterns("__pycache__"))
+    """Copy the task's template to `target`, commit it on main; return the commit sha.
+
+    A `.venv` in the template (real-repository tasks) is copied too and kept out of git.
+    """
+    ignore = shutil.ignore_patterns("__pycache__", ".git")
+    shutil.copytree(task.template, target, ignore=ignore, symlinks=True)
     git(target, "init", "-q", "-b", "main")
+    exclude = target / ".git/info/exclude"
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    exclude.write_text(".venv/\n__pycache__/\n", encoding="utf-8")
     git(target, "add", "-A")
     git(target, "-c", "commit.gpgsign=false", "commit", "-q", "-m", f"{task.name}: first version")
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
 
-def pytest_outcomes(root: Path, timeout: float = 120) -> tuple[dict[str, Outcome], str]:
-    """Run the whole suite in `root`; return outcomes by node id and the output tail."""
+def pytest_outcomes(root: Path, task: Task, timeout: float = 300) -> tuple[dict[str, Outcome], str]:
+    """Run the task's suite in `root`; return outcomes by node id and the output tail."""
+    cases, output = pytest_cases(root, task, timeout)
+    return {case.node_id: case.outcome for case in cases}, output
+
+
+def pytest_cases(root: Path, task: Task, timeout: float = 300) -> tuple[list[TestCase], str]:
+    """Run the task's suite in `root` with the task's interpreter; return the cases and output."""
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
-        args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        result = proc.run([*args, f"--junitxml={junit}"], cwd=root, timeout=timeout, env=_env())
+        args = [task.python or sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        args += [f"--junitxml={junit}"]
+        # a module that fails to import must not hide the others: its tests just do not pass
+        real = [task.tests_dir, "--continue-on-collection-errors"] if task.kind != "toy" else []
+        args += real
+        result = proc.run(args, cwd=root, timeout=timeout, env=_env(root, task))
         text = junit.read_text(encoding="utf-8") if junit.is_file() else ""
-    cases = parse_junit(text).cases if text else []
-    return {case.node_id: case.outcome for case in cases}, result.output[-1500:]
+    return exact_ids(root, text), result.output[-1500:]
 
 
-def _env() -> dict[str, str]:
+def exact_ids(root: Path, text: str) -> list[TestCase]:
+    """The report's cases, each with the node id pytest gave it.
+
+    JUnit keeps only `classname` (dotted module, then classes) and `name`; where the module
+    ends is read from the tree (a lower-case test class, or a test class imported into a second
+    module, must not be mistaken for part of the path, nor two such cases merged into one).
+    """
+    if not text:
+        return []
+    elements = list(ElementTree.fromstring(text).iter("testcase"))  # noqa: S314 - our own run
+    cases = parse_junit(text).cases
+    return [
+        replace(case, node_id=_node_id(root, el.get("classname", ""), el.get("name", "")))
+        for case, el in zip(cases, elements, strict=True)
+    ]
+
+
+def _node_id(root: Path, classname: str, name: str) -> str:
+    parts = classname.split(".") if classname else []
+    for cut in range(len(parts), 0, -1):
+        module = Path(*parts[:cut]).with_suffix(".py")
+        if (root / module).is_file():
+            return "::".join([module.as_posix(), *parts[cut:], name])
+    return node_id(classname, name)
+
+
+def _env(root: Path, task: Task) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    return env | {"PYTHONDONTWRITEBYTECODE": "1"}
+    path = {"PYTHONPATH": str(root / task.pythonpath)} if task.pythonpath else {}
+    return env | {"PYTHONDONTWRITEBYTECODE": "1"} | path
 
 
 def failing(outcomes: dict[str, Outcome]) -> list[str]:
@@ -116,14 +172,31 @@ def failing(outcomes: dict[str, Outcome]) -> list[str]:
     return sorted(n for n, o in outcomes.items() if o not in (Outcome.PASSED, Outcome.SKIPPED))
 
 
+def red_cases(outcomes: dict[str, Outcome], red_test: str) -> dict[str, Outcome]:
+    """The outcomes of the RED test: its node id, or every parametrization of it."""
+    return {n: o for n, o in outcomes.items() if n == red_test or n.startswith(f"{red_test}[")}
+
+
+def red_passes(outcomes: dict[str, Outcome], red_test: str) -> bool:
+    """The RED test ran and every case of it passed."""
+    cases = red_cases(outcomes, red_test)
+    return bool(cases) and all(o == Outcome.PASSED for o in cases.values())
+
+
+def regressions(outcomes: dict[str, Outcome], baseline: frozenset[str]) -> list[str]:
+    """Baseline tests that did not pass (or did not run)."""
+    good = (Outcome.PASSED, Outcome.SKIPPED)
+    return sorted(n for n in baseline if outcomes.get(n) not in good)
+
+
 def judge_tree(root: Path, base: str, task: Task, changed: list[str]) -> Verdict:
     """Judge a checked-out tree: run the suite, and check no test file is among `changed`."""
-    outcomes, output = pytest_outcomes(root)
-    bad = failing(outcomes)
-    touched_tests = [p for p in changed if p.startswith("tests/")]
+    outcomes, output = pytest_outcomes(root, task)
+    bad = failing(outcomes) if task.baseline is None else regressions(outcomes, task.baseline)
+    touched_tests = [p for p in changed if p.startswith(f"{task.tests_dir}/")]
     return Verdict(
-        red_passes=outcomes.get(task.red_test) == Outcome.PASSED,
-        suite_passes=bool(outcomes) and not bad,
+        red_passes=red_passes(outcomes, task.red_test),
+        suite_passes=bool(outcomes) and not bad and red_passes(outcomes, task.red_test),
         tests_unchanged=not touched_tests,
         changed_files=tuple(changed),
         detail=_detail(bad, touched_tests, output if not outcomes else ""),

@@ -1,8 +1,13 @@
 """Run coding agents on the bug-fix corpus against one local model server; judge each from git.
 
 Usage:
-  .venv/bin/python bench/bugfix/run.py --agents ours,mini,aider [--tasks a,b] [--timeout 300]
-      [--server http://127.0.0.1:PORT] [--work /tmp/bench/runs] [--results bench/bugfix/results]
+  .venv/bin/python bench/bugfix/run.py --agents ours,mini,aider [--set dev] [--tasks a,b]
+      [--timeout 300] [--server http://127.0.0.1:PORT] [--work /tmp/bench/runs]
+      [--results bench/bugfix/results]
+
+--set is one of dev, heldout, realrepo-dev, realrepo-heldout, all (sets.py; default dev, the
+small tasks); --tasks narrows it to the named tasks. Real-repository tasks must be assembled and
+verified first (realrepo.py); the ones that are not are skipped with a note.
 
 Without --server it starts its own bundled llama-server (greedy, 2 threads, 8192 context) on a free
 port and stops it by pid at the end; the peers must be installed in their own venvs under
@@ -23,8 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, Task, Verdict, git, judge_branch, judge_worktree, load_tasks, make_repo
+from common import ROOT, Task, Verdict, git, judge_branch, judge_worktree, make_repo
 from meter import start_meter
+from realrepo import tasks_in_set
 from server import start_private_server
 
 from agent import proc
@@ -38,7 +44,7 @@ def task_text(task: Task) -> str:
     """The problem statement the peers get (ours discovers the failing test itself)."""
     return (
         f"The test {task.red_test} fails. Fix the bug in the code (do not change the tests) "
-        "so that this test and the whole suite (`python -m pytest -q`) pass."
+        f"so that this test and the whole suite (`{task.test_command}`) pass."
     )
 
 
@@ -117,7 +123,7 @@ def run_aider(task: Task, repo: Path, base: str, url: str, timeout: float) -> di
     test_file = task.red_test.split("::")[0]
     args = [str(PEERS / "aider/bin/aider"), "--model", f"openai/{MODEL}"]
     args += ["--openai-api-base", url, "--openai-api-key", "local", "--edit-format", "whole"]
-    args += ["--auto-test", "--test-cmd", "python -m pytest -q", "--yes-always", "--no-stream"]
+    args += ["--auto-test", "--test-cmd", task.test_command, "--yes-always", "--no-stream"]
     args += ["--no-auto-commits", "--no-dirty-commits", "--map-tokens", "0", "--no-pretty"]
     args += ["--no-check-update", "--no-analytics", "--no-show-model-warnings", "--no-gitignore"]
     args += ["--message", task_text(task), "--read", test_file, str(module)]
@@ -167,6 +173,9 @@ def main() -> None:
     """Run the chosen agents on the chosen tasks, one at a time, appending results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", default="ours")
+    parser.add_argument(
+        "--set", default="dev", help="dev|heldout|realrepo-dev|realrepo-heldout|all"
+    )
     parser.add_argument("--tasks", default="")
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--server", default="", help="model server URL (default: start one)")
@@ -174,8 +183,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=ROOT / "bench/bugfix/results")
     opts = parser.parse_args()
     names = [t for t in opts.tasks.split(",") if t]
-    tasks = load_tasks(names or None)
-    tasks.sort(key=lambda t: names.index(t.name) if names else 0)  # the order asked for
+    tasks = tasks_in_set(opts.set, names)
     log = opts.work / "server.log"
     pid, upstream = (0, opts.server) if opts.server else start_private_server(log)
     try:
