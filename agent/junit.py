@@ -49,12 +49,23 @@ class TestReport:
         return [c for c in self.cases if c.outcome in (Outcome.FAILED, Outcome.ERROR)]
 
 
-def node_id(classname: str, name: str, file: str | None = None) -> str:
-    """Rebuild pytest's node id (`tests/test_x.py::TestY::test_z`) from JUnit attributes."""
+def node_id(classname: str, name: str, file: str | None = None, root: Path | None = None) -> str:
+    """Rebuild pytest's node id (`tests/test_x.py::TestY::test_z`) from JUnit attributes.
+
+    `classname` names the module that collected the test; `file` is where the function is
+    defined, which differs for a test class imported or subclassed into another module: then the
+    collecting module is read from `classname`, resolved against the files under `root`.
+    """
     parts = classname.split(".") if classname else []
     if file:
-        depth = len(Path(file).with_suffix("").parts)
-        return "::".join([Path(file).as_posix(), *parts[depth:], name])
+        defining = list(Path(file).with_suffix("").parts)
+        if parts[: len(defining)] == defining:
+            return "::".join([Path(file).as_posix(), *parts[len(defining) :], name])
+    if root is not None:
+        for cut in range(len(parts), 0, -1):
+            path = Path(*parts[:cut]).with_suffix(".py")
+            if (root / path).is_file():
+                return "::".join([path.as_posix(), *parts[cut:], name])
     split = len(parts)
     while split > 1 and parts[split - 1][:1].isupper():
         split -= 1  # trailing capitalised parts are test classes
@@ -65,9 +76,9 @@ def node_id(classname: str, name: str, file: str | None = None) -> str:
 _KINDS = (("failure", Outcome.FAILED), ("error", Outcome.ERROR), ("skipped", Outcome.SKIPPED))
 
 
-def _case(element: ET.Element) -> TestCase:
+def _case(element: ET.Element, root: Path | None) -> TestCase:
     file = element.get("file")
-    nid = node_id(element.get("classname", ""), element.get("name", ""), file)
+    nid = node_id(element.get("classname", ""), element.get("name", ""), file, root)
     outcome, message, details = Outcome.PASSED, "", ""
     for tag, kind in _KINDS:
         child = element.find(tag)
@@ -78,10 +89,10 @@ def _case(element: ET.Element) -> TestCase:
     return TestCase(nid, outcome, message, details.strip(), file, duration)
 
 
-def parse_junit(text: str) -> TestReport:
-    """Parse a JUnit XML document; raises ValueError when it is not one."""
+def parse_junit(text: str, repo: Path | None = None) -> TestReport:
+    """Parse a JUnit XML document of a run in `repo`; raises ValueError when it is not one."""
     try:
-        root = ET.fromstring(text)  # noqa: S314 - our own test run wrote it
+        document = ET.fromstring(text)  # noqa: S314 - our own test run wrote it
     except ET.ParseError as exc:
         raise ValueError(f"not a JUnit XML report: {exc}") from None
-    return TestReport([_case(element) for element in root.iter("testcase")])
+    return TestReport([_case(element, repo) for element in document.iter("testcase")])

@@ -97,6 +97,6 @@ def relativize(result: proc.ProcResult, root: Path) -> proc.ProcResult:
 def _read_report(path: Path, root: Path) -> TestReport | None:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
-        return parse_junit(text.replace(f"{root.resolve()}/", ""))
+        return parse_junit(text.replace(f"{root.resolve()}/", ""), root)
     except (OSError, ValueError):
         return None

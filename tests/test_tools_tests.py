@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from agent.settings import load_settings
+from agent.testrun import run_tests as run_suite
+from tests.support import make_repo
 from tests.toolkit import call, user_repo, worked_item
 from tools.tests import run_tests
 
@@ -107,3 +110,24 @@ def test_collection_error_reports_output_tail(tmp_path: Path) -> None:
         result = call(run_tests, ws, selection=["tests/test_broken.py"])
     assert not result.ok
     assert "nonexistent_module_xyz" in result.output
+
+
+BASE_TESTS = "class TestBase:\n    def test_value(self):\n        assert 1 + 1 == 3\n"
+SUB_TESTS = "from tests.test_base import TestBase\n\n\nclass TestSub(TestBase):\n    pass\n"
+
+
+def test_a_test_class_subclassed_into_another_module_keeps_its_collecting_module(
+    tmp_path: Path,
+) -> None:
+    files = {"tests/__init__.py": "", "tests/test_base.py": BASE_TESTS}
+    repo = make_repo(tmp_path / "repo", {**files, "tests/test_sub.py": SUB_TESTS})
+
+    run = run_suite(repo, load_settings(repo, env={}).tests)
+
+    assert run.report is not None
+    ids = sorted(case.node_id for case in run.report.problems)
+    assert ids == [  # pytest also collects the imported base class in test_sub.py
+        "tests/test_base.py::TestBase::test_value",
+        "tests/test_sub.py::TestBase::test_value",
+        "tests/test_sub.py::TestSub::test_value",
+    ]
