@@ -55,6 +55,8 @@ class WorktreeEntry:
     branch: str | None
     head: str | None
     prunable: bool = False
+    locked: bool = False
+    """Locked: by a user, or by git itself while `worktree add` runs (a kill leaves it so)."""
 
 
 def worktrees(repo: git.Repo) -> list[WorktreeEntry]:
@@ -71,6 +73,7 @@ def worktrees(repo: git.Repo) -> list[WorktreeEntry]:
                 branch=branch.removeprefix("refs/heads/") if branch else None,
                 head=fields.get("HEAD"),
                 prunable="prunable" in fields,
+                locked="locked" in fields,
             )
         )
     return entries

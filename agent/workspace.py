@@ -132,7 +132,7 @@ def close_workspace(workspace: ItemWorkspace) -> None:
     """Remove the item's worktree (its branch stays); safe to call twice."""
     repo = git.Repo(workspace.repo_root)
     with contextlib.suppress(git.GitCommandError):
-        repo.git.worktree("remove", "--force", str(workspace.root))
+        repo.git.worktree("remove", "--force", "--force", str(workspace.root))
     shutil.rmtree(workspace.root, ignore_errors=True)
     with contextlib.suppress(git.GitCommandError):
         repo.git.worktree("prune")
@@ -220,6 +220,9 @@ def _prepare(repo: git.Repo, path: Path, branch: str, base: str) -> bool:
     repo.git.worktree("prune")
     for entry in gitutil.worktrees(repo):
         same_path = entry.path.resolve() == path.resolve()
+        if same_path and entry.locked:  # a kill during `worktree add`: half checked out
+            repo.git.worktree("remove", "--force", "--force", str(path))
+            continue
         if entry.branch == branch and same_path and path.is_dir():
             return True
         if entry.branch == branch:

@@ -177,6 +177,22 @@ def test_worktree_left_locked_by_a_kill_during_add_is_replaced(tmp_path: Path) -
     assert len(git(repo, "worktree", "list").splitlines()) == 1
 
 
+def test_a_locked_worktree_on_the_item_branch_is_not_reused_half_checked_out(
+    tmp_path: Path,
+) -> None:
+    repo = user_repo(tmp_path)
+    first = open_workspace(repo, "BL-1", "Fix the adder")
+    root, branch = first.root, first.branch
+    close_workspace(first)
+    git(repo, "worktree", "add", str(root), branch)  # killed while git checked the files out
+    git(repo, "worktree", "lock", "--reason", "initializing", str(root))
+    (root / "src" / "calc.py").unlink()  # the checkout had not reached this file yet
+    again = open_workspace(repo, "BL-1", "Fix the adder")
+    assert not again.reused and (again.root / "src" / "calc.py").is_file()
+    close_workspace(again)
+    assert len(git(repo, "worktree", "list").splitlines()) == 1
+
+
 def test_worktree_dir_inside_user_tree_refused(tmp_path: Path) -> None:
     repo = user_repo(tmp_path)
     settings = load_settings(repo, env={"AGENT_WORKSPACE__WORKTREE_DIR": "build/trees"})
