@@ -268,15 +268,19 @@ def test_an_edit_of_redacted_text_keeps_the_real_secrets_in_the_file_and_commit(
     assert code == 0
 
 
-def test_sampling_cannot_spend_the_steps_the_tool_loop_keeps(tmp_path: Path) -> None:
-    repo, item_id = repo_of(tmp_path, {"ops.py": OPS, "tests/test_ops.py": OPS_TESTS})
-    loop_fix = action(
+def loop_fix() -> str:
+    """The tool loop's fix of ops.difference."""
+    return action(
         "replace_text",
         path="ops.py",
         old="def difference(a, b):\n    return a + b",
         new="def difference(a, b):\n    return a - b",
     )
-    model = scripted(*[fenced(OPS)] * 9, loop_fix)  # 4 rewrites, 5 function calls, then the loop
+
+
+def test_sampling_cannot_spend_the_steps_the_tool_loop_keeps(tmp_path: Path) -> None:
+    repo, item_id = repo_of(tmp_path, {"ops.py": OPS, "tests/test_ops.py": OPS_TESTS})
+    model = scripted(*[fenced(OPS)] * 9, loop_fix())  # 4 rewrites, 5 function calls, then the loop
     settings = settings_for(repo, {"rewrite_samples": 8}, max_steps_per_phase=12)
 
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
@@ -294,13 +298,7 @@ def test_sampling_cannot_spend_the_steps_the_tool_loop_keeps(tmp_path: Path) -> 
 
 def test_a_two_step_budget_tries_the_greedy_rewrite_then_the_tool_loop(tmp_path: Path) -> None:
     repo, item_id = repo_of(tmp_path, {"ops.py": OPS, "tests/test_ops.py": OPS_TESTS})
-    loop_fix = action(
-        "replace_text",
-        path="ops.py",
-        old="def difference(a, b):\n    return a + b",
-        new="def difference(a, b):\n    return a - b",
-    )
-    model = scripted(fenced(OPS), loop_fix)
+    model = scripted(fenced(OPS), loop_fix())
     settings = settings_for(repo, {}, max_steps_per_phase=2)
 
     state, _code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
