@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                   "--record-mode=rewrite", *args.tests]  # fmt: skip
+                   "--record-mode=rewrite", "--timeout=1800", *args.tests]  # fmt: skip
         result = run(command, cwd=ROOT, timeout=1800)
         print(result.output)
         return result.returncode

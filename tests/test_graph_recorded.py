@@ -24,7 +24,6 @@ from tests.support import git
 from tests.test_graph_run import discovered_test_item
 
 MODEL = "qwen2.5-coder-1.5b-instruct"
-pytestmark = pytest.mark.timeout(1800)  # recording runs the real model on 2 CPU cores
 
 
 def local_model(settings: Settings) -> OpenAIChatModel:

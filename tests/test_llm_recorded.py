@@ -23,9 +23,6 @@ from scripts.record_cassettes import RECORDING_PORT
 from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 
 MODEL = "qwen2.5-coder-1.5b-instruct"
-pytestmark = pytest.mark.timeout(
-    1800
-)  # replay takes seconds; recording on a busy CPU takes minutes
 SYSTEM = (
     "You fix bugs in a small Python repository. Each turn you reply with exactly one action "
     'as JSON: {"tool": <tool name>, "arguments": {...}}. Read a file before you edit it.'
