@@ -77,8 +77,8 @@ def discover(
         str | None,
         typer.Option(
             "--sources",
-            help="Comma list of comments, tests, lint, security, backlog, and with a forge "
-            "issues, ci (default: the first five).",
+            help="Comma list of comments, tests, lint, security, backlog, perf, and with a "
+            "forge issues, ci (default: the first five).",
         ),
     ] = None,
     as_json: Annotated[

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 ALL_SOURCES = ("comments", "tests", "lint", "security", "backlog")
 FORGE_SOURCES = ("issues", "ci")  # opt-in: they need a configured forge (docs/forge.md)
-KNOWN_SOURCES = (*ALL_SOURCES, *FORGE_SOURCES)
+OPT_IN_SOURCES = ("perf",)  # opt-in: reads stored benchmark results (docs/discovery.md)
+KNOWN_SOURCES = (*ALL_SOURCES, *FORGE_SOURCES, *OPT_IN_SOURCES)
 DEFAULT_EXCLUDES = (
     "**/vendor/**",
     "**/vendored/**",
@@ -39,7 +40,12 @@ SCORE_DEFAULTS: dict[str, tuple[int, int, int, int]] = {
     "lint": (1, 1, 2, 1),
     "security": (5, 5, 13, 2),
     "ci": (8, 8, 5, 3),
+    "perf-low": (3, 2, 2, 3),
+    "perf-medium": (5, 3, 3, 3),
+    "perf-high": (8, 5, 5, 3),
 }
+# perf: the score key of a slowdown below each relative limit (docs/discovery.md)
+PERF_BANDS = (("perf-low", 0.25), ("perf-medium", 1.0), ("perf-high", float("inf")))
 # bandit: severity gives (time criticality, risk reduction), confidence gives (business value,
 # effort: a finding bandit is unsure of needs a look before a fix). docs/discovery.md has the table.
 BANDIT_SEVERITY = {"HIGH": (5, 13), "MEDIUM": (3, 8), "LOW": (1, 2)}

@@ -104,6 +104,10 @@ def run_sources(root: Path, settings: Settings, sources: Sequence[str]) -> list[
         from agent.discovery.security import discover_security
 
         results.append(discover_security(root, files, discovery))
+    if "perf" in sources:
+        from agent.discovery.perf.source import discover_perf
+
+        results.append(discover_perf(root, discovery.perf))
     if {"issues", "ci"} & set(sources):
         from agent.forge.discovery import discover_forge
 

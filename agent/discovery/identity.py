@@ -21,6 +21,7 @@ ID_PREFIX = {
     "lint": "LINT",
     "security": "SEC",
     "ci": "CI",
+    "perf": "PERF",
 }
 ID_HEX = 6
 _SPACE = re.compile(r"\s+")

@@ -22,12 +22,13 @@ from agent.discovery.model import BANDIT_CODE, Found
 from agent.discovery.settings import DiscoverySettings
 from agent.testfiles import function_id
 
-DISCOVERED_KINDS = ("comments", "tests", "lint", "security", "issues", "ci")
+DISCOVERED_KINDS = ("comments", "tests", "lint", "security", "issues", "ci", "perf")
 SIMILAR = 0.6
 RESOLVED_NOTE = "resolved in code at {commit}"
 GONE_NOTE = {
     "issues": "the issue is no longer open on the forge (closed or moved)",
     "ci": "the check passes again on the default branch",
+    "perf": "back within the threshold of its baseline in the newest benchmark results",
 }
 MERGED_NOTE = "merged into {id}, which covers the whole test function or every finding of the rule"
 Unscanned = Callable[[str | None, str], str | None]

@@ -15,6 +15,7 @@ from agent.discovery.defaults import (
     SCORE_DEFAULTS,
     TODO_TYPE,
 )
+from agent.discovery.perf.settings import PerfSettings
 
 __all__ = ["ALL_SOURCES", "DEFAULT_EXCLUDES", "DEFAULT_SCORES", "DiscoverySettings", "Scores"]
 
@@ -51,7 +52,8 @@ class DiscoverySettings(Section):
     """What `agent discover` scans and how it scores what it finds (docs/discovery.md)."""
 
     sources: tuple[str, ...] = ALL_SOURCES
-    """Sources run by default: comments, tests, lint, security, backlog (issues, ci: a forge)."""
+    """Sources run by default: comments, tests, lint, security, backlog (issues, ci: a forge;
+    perf: opt-in)."""
     max_file_bytes: int = Field(default=MAX_FILE_BYTES, gt=0)
     """Files larger than this are not scanned for comments."""
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
@@ -74,6 +76,8 @@ class DiscoverySettings(Section):
     bandit_tests: bool = False
     """Scan test files (tests/, test_*.py, *_test.py, conftest.py) with bandit too; their items
     are BLOCKED, since the test guard forbids the agent to edit tests."""
+    perf: PerfSettings = Field(default_factory=PerfSettings)
+    """The perf source: where benchmark results are read, threshold, confidence, baseline."""
     scores: dict[str, Scores] = Field(default_factory=lambda: dict(DEFAULT_SCORES))
     """Default scores by tag (BUG, FIXME, TODO, HACK, XXX), source (tests, lint, security: secrets)
     or bandit severity and confidence (`bandit-low-high`: low severity, high confidence)."""
