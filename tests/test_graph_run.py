@@ -79,6 +79,8 @@ def test_failing_test_item_is_fixed_on_its_branch_and_user_tree_untouched(tmp_pa
     assert read_evidence(repo / ".agent" / "evidence", item_id) is not None  # reports can read it
     evidence = json.loads((repo / ".agent" / "evidence" / f"{item_id}.json").read_text())
     assert "assert 3.0 == 2.0" in evidence["red_output"]
+    red = "tests/test_stats.py::test_mean_of_three_values"
+    assert evidence["red_check"] == {"kind": "pytest", "target": red, "rule": None}
     assert [p["phase"] for p in evidence["phases"]] == [
         "clarify", "red", "green", "refactor", "security", "docs", "ci", "commit",
     ]  # fmt: skip

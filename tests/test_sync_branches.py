@@ -7,8 +7,10 @@ import subprocess
 from pathlib import Path
 
 from agent.backlog.models import Status
+from agent.runs import Evidence, PhaseEvidence
+from agent.sync.checks import red_check
 from agent.sync.engine import sync_branches
-from tests.support import git, make_repo
+from tests.support import git, make_repo, write_files
 from tests.sync_support import (
     BRANCH,
     FIXED,
@@ -149,3 +151,17 @@ def test_a_remote_branch_that_moved_is_not_overwritten_and_the_branch_stays(
 
     assert result.outcome == "failed" and "not pushed, left as it was" in result.detail
     assert rev(repo, BRANCH) == old and item(repo).status is Status.PR
+
+
+def test_the_red_check_of_older_evidence_is_read_from_the_red_phase(tmp_path: Path) -> None:
+    repo = repo_under_review(tmp_path)
+    at = "2026-11-01T09:00:00Z"
+    red = PhaseEvidence(
+        phase="red", started_at=at, ended_at=at, ok=True, output=f"pytest {RED} fails\nFAILED ..."
+    )
+    evidence = Evidence(item_id="B-1", run_id="r0", phases=[red])
+    write_files(repo, {".agent/evidence/B-1.json": evidence.model_dump_json()})
+
+    check = red_check(repo, item(repo))
+
+    assert check is not None and (check.kind, check.target) == ("pytest", RED)
