@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -18,7 +19,7 @@ def sync_command(repo: Path, item_id: str | None, as_json: bool) -> int:
     root = git_root(repo)
     results = sync_branches(root, load_settings(root), item_id=item_id)
     if as_json:
-        typer.echo(json.dumps([result.__dict__ for result in results], indent=2))
+        typer.echo(json.dumps([asdict(result) for result in results], indent=2))
     elif not results:
         typer.echo("No branch under review (items with status PR and a branch).")
     for result in [] if as_json else results:
