@@ -121,6 +121,9 @@ def run(
     pr: Annotated[
         bool, typer.Option("--pr", help="Push, then open a draft pull request (needs [forge]).")
     ] = False,
+    sync_branches: Annotated[
+        bool, typer.Option("--sync-branches", help="First rebase the branches under review.")
+    ] = False,
     continuous: Annotated[
         bool, typer.Option("--continuous", help="Run again every --interval minutes.")
     ] = False,
@@ -137,9 +140,21 @@ def run(
     options = RunOptions(
         item_id=item, max_items=max_items, interactive=interactive_terminal(yes),
         discover=discover, sources=parse_sources(sources, ()), discover_only=discover_only,
-        auto_merge=auto_merge, push=push or pr, pr=pr,
+        auto_merge=auto_merge, push=push or pr, pr=pr, sync_branches=sync_branches,
     )  # fmt: skip
     raise typer.Exit(run_command(repo, options, now, interval if continuous else None))
+
+
+@app.command()
+def sync(
+    repo: RepoArg = Path("."),
+    item: Annotated[str | None, typer.Option("--item", help="Only this item's branch.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rebase the branches under review onto the moved base, re-run their checks, push them."""
+    from agent.commands.sync import sync_command
+
+    raise typer.Exit(sync_command(repo, item, as_json))
 
 
 @app.command()

@@ -142,6 +142,17 @@ class DiffStat(Record):
     deletions: int = Field(default=0, ge=0)
 
 
+class RedCheck(Record):
+    """The check RED established: what must keep passing on the branch (re-run by `agent sync`)."""
+
+    kind: str = "pytest"
+    """pytest, ruff or bandit."""
+    target: str
+    """pytest: the node id (or test file); ruff/bandit: the file."""
+    rule: str | None = None
+    """ruff/bandit: the rule code that must stay gone."""
+
+
 class Evidence(Record):
     """`.agent/evidence/<item-id>.json`: what the micro cycle proved for one item."""
 
@@ -154,6 +165,8 @@ class Evidence(Record):
     test_file: str | None = None
     test_hash_before: str | None = None
     test_hash_after: str | None = None
+    red_check: RedCheck | None = None
+    """The RED check; None in evidence written before it was recorded, or when RED failed."""
     commits: list[str] = Field(default_factory=list)
     diff: DiffStat = DiffStat()
 

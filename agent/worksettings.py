@@ -29,6 +29,8 @@ class WorkspaceSettings(_Section):
     """Author and committer email of agent commits."""
     worktree_dir: str | None = None
     """Directory holding item worktrees; default: `<git dir>/agent-worktrees`."""
+    sync_branches: bool = False
+    """`agent run` first rebases the branches under review onto the base (as `agent sync`)."""
 
 
 class ToolSettings(_Section):

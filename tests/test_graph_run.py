@@ -79,6 +79,8 @@ def test_failing_test_item_is_fixed_on_its_branch_and_user_tree_untouched(tmp_pa
     assert read_evidence(repo / ".agent" / "evidence", item_id) is not None  # reports can read it
     evidence = json.loads((repo / ".agent" / "evidence" / f"{item_id}.json").read_text())
     assert "assert 3.0 == 2.0" in evidence["red_output"]
+    red = "tests/test_stats.py::test_mean_of_three_values"
+    assert evidence["red_check"] == {"kind": "pytest", "target": red, "rule": None}
     assert [p["phase"] for p in evidence["phases"]] == [
         "clarify", "red", "green", "refactor", "security", "docs", "ci", "commit",
     ]  # fmt: skip
@@ -263,22 +265,46 @@ def test_auto_merge_fast_forwards_the_base_when_every_rule_holds(tmp_path: Path)
     assert snapshot(repo) == before and code == 0
 
 
-def test_auto_merge_never_moves_the_branch_checked_out_in_the_users_tree(tmp_path: Path) -> None:
+def test_auto_merge_never_moves_a_checked_out_base_over_the_users_changes(tmp_path: Path) -> None:
     repo = demo(tmp_path)
     item_id = discovered_test_item(repo)
     (repo / ".automation-scope.yaml").write_text(
         "auto_approve:\n  max_wsjf_score: 100\n", encoding="utf-8"
     )
     main_before = git(repo, "rev-parse", "main")
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "my edit\n", encoding="utf-8")
 
     state, _code, _ = run_agent(
         repo, scripted(mean_fix()), options(item_id=item_id, auto_merge=True)
     )
 
     [result] = state.results
-    assert "main is checked out" in result.reason
+    assert (
+        "main is checked out in" in result.reason
+        and "uncommitted changes (README.md)" in result.reason
+    )
     assert git(repo, "rev-parse", "main") == main_before
+    assert readme.read_text(encoding="utf-8").endswith("my edit\n")
     assert item(repo, item_id).status is Status.PR
+
+
+def test_auto_merge_fast_forwards_a_clean_checked_out_base_and_its_files(tmp_path: Path) -> None:
+    repo = demo(tmp_path)
+    item_id = discovered_test_item(repo)
+    (repo / ".automation-scope.yaml").write_text(
+        "auto_approve:\n  max_wsjf_score: 100\n", encoding="utf-8"
+    )
+
+    state, code, _ = run_agent(
+        repo, scripted(mean_fix()), options(item_id=item_id, auto_merge=True)
+    )
+
+    [result] = state.results
+    assert "merged into main (fast-forward, checked out in" in result.reason, result.reason
+    assert git(repo, "rev-parse", "main") == git(repo, "rev-parse", result.branch or "")
+    assert git(repo, "diff", "--name-only", "HEAD", "--", "calclib") == ""
+    assert item(repo, item_id).status is Status.DONE and code == 0
 
 
 def test_small_files_are_first_rewritten_whole_and_a_wrong_rewrite_is_undone(

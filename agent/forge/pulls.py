@@ -23,10 +23,14 @@ class PullRequest:
     """False when an open pull request for the branch existed and was updated."""
 
 
-def push_branch(root: Path, remote: str, branch: str) -> None:
-    """Push `branch` to `remote` (same name); an up-to-date branch is a no-op."""
+def push_branch(
+    root: Path, remote: str, branch: str, source: str | None = None, lease: str | None = None
+) -> None:
+    """Push `branch` (or `source` as it) to `remote`; with `lease`, only over that remote sha."""
     ref = f"refs/heads/{branch}"
-    result = proc.run(["git", "push", "--porcelain", remote, f"{ref}:{ref}"], cwd=root, timeout=300)
+    guard = [f"--force-with-lease={ref}:{lease}"] if lease is not None else []
+    args = ["git", "push", "--porcelain", *guard, remote, f"{source or ref}:{ref}"]
+    result = proc.run(args, cwd=root, timeout=300)
     if result.returncode != 0:
         output = (result.stderr or result.stdout).strip().splitlines() or ["no output"]
         last = CREDENTIALS.sub(r"\1", output[-1])  # never echo credentials kept in a remote URL

@@ -1,10 +1,11 @@
 """Merge a resolved item into the base branch, only when every auto-approve rule holds.
 
-The user's working tree is never touched: the base branch moves only when it is not checked out in
-any worktree (moving a checked-out branch would change the user's files). It is fast-forwarded
-when it can be; when it moved on since the item started, a merge commit is built without any
-worktree (`git merge-tree --write-tree`, git 2.38+) and only when the two merge cleanly. The ref
-is updated with its old value as a guard, so a concurrent change is never overwritten.
+A base branch that is not checked out anywhere is fast-forwarded when it can be; when it moved on
+since the item started, a merge commit is built without any worktree (`git merge-tree
+--write-tree`, git 2.38+) and only when the two merge cleanly. The ref is updated with its old
+value as a guard, so a concurrent change is never overwritten. A base checked out in a working
+tree (the usual `main`) is only fast-forwarded, by `git merge --ff-only` in that tree, and only
+when the tree is clean (agent.sync.ffmerge); otherwise nothing changes and the reason is given.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from agent.graph.items import load_item
 from agent.graph.state import ItemState
 from agent.scope import auto_approval, load_scope
 from agent.scoring import score_item
+from agent.sync.ffmerge import ff_checked_out
 
 
 def try_auto_merge(ctx: RunContext, item: ItemState, base: str, now: datetime) -> tuple[bool, str]:
@@ -32,18 +34,22 @@ def try_auto_merge(ctx: RunContext, item: ItemState, base: str, now: datetime) -
     if not approved:
         return False, f"not merged: {why}"
     author = ctx.settings.workspace.author_name, ctx.settings.workspace.author_email
-    return _merge(ctx.repo, base, item.branch or item.commit[:12], item.commit, author)
+    own = (ctx.settings.backlog.path,)
+    return _merge(ctx.repo, base, item.branch or item.commit[:12], item.commit, author, own)
 
 
 def _merge(
-    repo_path: Path, base: str, branch: str, commit: str, author: tuple[str, str]
+    repo_path: Path,
+    base: str,
+    branch: str,
+    commit: str,
+    author: tuple[str, str],
+    own_files: tuple[str, ...] = (),
 ) -> tuple[bool, str]:
     repo = gitutil.open_repo(repo_path)
-    if any(entry.branch == base for entry in gitutil.worktrees(repo)):
-        return (
-            False,
-            f"not merged: {base} is checked out in a working tree; merge the branch yourself",
-        )
+    holder = next((entry for entry in gitutil.worktrees(repo) if entry.branch == base), None)
+    if holder is not None:
+        return ff_checked_out(holder.path, base, branch, commit, own_files)
     ancestor = proc.run(
         ["git", "merge-base", "--is-ancestor", base, commit], cwd=repo_path, timeout=60
     )

@@ -34,6 +34,8 @@ class RunOptions:
     """Push each finished item's branch to the forge remote (docs/forge.md)."""
     pr: bool = False
     """Push, then open (or update) a draft pull request per finished item; needs a forge."""
+    sync_branches: bool = False
+    """Rebase the branches under review onto the base first (also `workspace.sync_branches`)."""
 
 
 def _quiet(message: str) -> None:

@@ -145,9 +145,10 @@ def _head_if_committed(ws: ItemWorkspace, item_id: str) -> str | None:
 
 def write_evidence(ctx: RunContext, state: RunState, item: ItemState) -> Path:
     """Write .agent/evidence/<id>.json in the agent.runs.Evidence schema that reports read."""
-    from agent.runs import DiffStat, Evidence, PhaseEvidence
+    from agent.runs import DiffStat, Evidence, PhaseEvidence, RedCheck
 
     check = item.check
+    red = RedCheck(kind=check.kind, target=check.target, rule=check.rule) if check else None
     held = item.blocked is None and check is not None
     evidence = Evidence(
         item_id=item.item_id,
@@ -167,6 +168,7 @@ def write_evidence(ctx: RunContext, state: RunState, item: ItemState) -> Path:
         test_file=check.file if check else None,
         test_hash_before=check.file_sha256 if check else None,
         test_hash_after=check.file_sha256 if held and check else None,
+        red_check=red,
         commits=[item.commit] if item.commit else [],
         diff=DiffStat(**_diffstat(item.diffstat)),
     )

@@ -22,7 +22,7 @@ from agent.workspace import close_workspace, items_committed_today, open_workspa
 
 
 def sync(state: RunState, ctx: RunContext) -> dict[str, Any]:
-    """Record HEAD and the base branch; note (never touch) a dirty user tree."""
+    """Record HEAD and the base branch; note (never touch) a dirty user tree; sync if asked."""
     repo = gitutil.open_repo(ctx.repo)
     base = ctx.settings.workspace.base_branch or gitutil.current_branch(repo) or "HEAD"
     dirty = bool(
@@ -30,6 +30,11 @@ def sync(state: RunState, ctx: RunContext) -> dict[str, Any]:
     )
     if dirty:
         ctx.say("Your working tree has uncommitted changes; the agent works from the last commit.")
+    if ctx.options.sync_branches or ctx.settings.workspace.sync_branches:
+        from agent.sync.engine import sync_branches
+
+        for result in sync_branches(ctx.repo, ctx.settings, base):
+            ctx.say(f"Sync: {result.line}")
     return {
         "base_branch": base,
         "head_sha": gitutil.head_sha(repo),

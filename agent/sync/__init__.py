@@ -1,0 +1,1 @@
+"""Keep agent branches current: rebase onto the moved base, re-check, push or BLOCK."""
