@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agent.config.settings import load_settings
 from agent.discovery.engine import discover
 from agent.graph.narrow import called_names, narrow
 from agent.graph.rewrite import shape_problem
 from agent.graph.state import Outcome
-from agent.settings import load_settings
 from tests.graph_support import NOW, action, json_settings, options, run_agent, scripted
 from tests.support import git, make_repo
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.backlog.models import BacklogItem, ItemType, Source, Status
+from agent.config.settings import load_settings
 from agent.discovery.engine import discover
 from agent.graph.red import existing_check
 from agent.graph.state import Outcome
-from agent.settings import load_settings
 from tests.graph_support import NOW, action, demo, item, options, run_agent, scripted
 from tests.support import git, write_files
 from tests.test_discovery_findings import FACTORS_BUG, FACTORS_TEST, FUNCTION

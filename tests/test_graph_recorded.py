@@ -13,11 +13,11 @@ import pytest
 
 from agent.backlog.models import BacklogItem, Status
 from agent.backlog.store import read_backlog
+from agent.config.settings import DEFAULT_SCALE, Settings, load_settings
 from agent.discovery.engine import discover
 from agent.graph.state import Outcome
 from agent.llm.client import OpenAIChatModel
 from agent.llm.endpoint import Endpoint
-from agent.settings import DEFAULT_SCALE, Settings, load_settings
 from scripts.record_cassettes import RECORDING_PORT
 from tests.graph_support import NOW, demo, item, json_settings, options, run_agent
 from tests.support import git

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 from agent.backlog.models import Status
+from agent.config.settings import load_settings
 from agent.discovery.engine import discover
 from agent.graph.state import Outcome
 from agent.llm.protocol import Completion
-from agent.settings import load_settings
 from tests.graph_support import (
     NOW,
     action,
@@ -74,7 +74,7 @@ def test_failing_test_item_is_fixed_on_its_branch_and_user_tree_untouched(tmp_pa
     assert item(repo, item_id).status is Status.PR
     assert f"branch:{branch}" in item(repo, item_id).links
     assert git(repo, "worktree", "list").count("\n") == 1  # the item's worktree is gone
-    from agent.runs import read_evidence
+    from agent.backlog.runs import read_evidence
 
     assert read_evidence(repo / ".agent" / "evidence", item_id) is not None  # reports can read it
     evidence = json.loads((repo / ".agent" / "evidence" / f"{item_id}.json").read_text())
@@ -232,7 +232,7 @@ def test_clarification_chat_redrafts_with_the_answer_and_makes_the_item_ready(
 
 def _items(repo: Path) -> list:  # type: ignore[type-arg]
     from agent.backlog.store import read_backlog
-    from agent.settings import DEFAULT_SCALE
+    from agent.config.settings import DEFAULT_SCALE
 
     return read_backlog(repo / "backlog.yml", DEFAULT_SCALE).items
 

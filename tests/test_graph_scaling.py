@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from agent.config.settings import Settings, load_settings
 from agent.discovery.engine import discover
 from agent.graph.code_context import read_source
 from agent.graph.state import Outcome
 from agent.llm.tokens import count_text
-from agent.secrets import REDACTED, redact
-from agent.settings import Settings, load_settings
+from agent.scanners.secrets import REDACTED, redact
 from tests.graph_support import NOW, action, json_settings, options, run_agent, scripted
 from tests.support import git, make_repo
 from tests.test_graph_loop import OPS, OPS_TESTS, PYPROJECT, fenced

@@ -25,7 +25,7 @@ from agent.llm.local.launch import bundled_server
 from agent.llm.local.server import healthy, read_state, start_server, stop_server
 from agent.llm.local.setup import run_setup
 from agent.llm.local.weights import ensure_free_space, join_parts
-from agent.proc import pid_alive
+from agent.system.proc import pid_alive
 from tests.local_support import install_binary, install_record, install_weights
 
 

@@ -22,7 +22,7 @@ from agent.llm.local.server import read_state, start_server, stop_server
 from agent.llm.local.setup import run_setup
 from agent.llm.protocol import ModelError
 from agent.llm.settings import ModelSettings
-from agent.proc import pid_alive
+from agent.system.proc import pid_alive
 from tests.local_support import (
     FakeBuilder,
     install_binary,

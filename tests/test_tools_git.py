@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.workspace import commit_message
+from agent.workspace.worktree import commit_message
 from tests.support import git
 from tests.toolkit import call, user_repo, worked_item
 from tools.git import CONVENTIONAL, git_commit, git_diff, git_log, git_status

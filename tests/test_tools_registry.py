@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agent.settings import load_settings
+from agent.config.settings import load_settings
 from tests.toolkit import user_repo, worked_item
 from tools.registry import (
     TOOLS,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.workspace import ItemWorkspace
+from agent.workspace.worktree import ItemWorkspace
 from tests.support import git
 from tests.toolkit import call, user_repo, worked_item
 from tools.files import search

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.secrets import REDACTED, redact
-from agent.unredact import restore_secrets, shown_text
+from agent.scanners.secrets import REDACTED, redact
+from agent.scanners.unredact import restore_secrets, shown_text
 from tests.toolkit import call, user_repo, worked_item
 from tools.files import read_file, replace_text, write_file
 

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from agent.settings import load_settings
-from agent.workspace import ItemWorkspace, item_workspace
+from agent.config.settings import load_settings
+from agent.workspace.worktree import ItemWorkspace, item_workspace
 from tests.support import make_repo
 from tools.base import ToolResult
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import git
 from pydantic import Field
 
-from agent.fsutil import atomic_write_text
-from agent.secrets import REDACTED
-from agent.unredact import restore_secrets, shown_text
+from agent.scanners.secrets import REDACTED
+from agent.scanners.unredact import restore_secrets, shown_text
+from agent.system.fsutil import atomic_write_text
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import (
     SNIFF_BYTES,

@@ -7,9 +7,9 @@ import re
 import git
 from pydantic import Field
 
-from agent import gitutil
-from agent.scope import check_limits
-from agent.worksettings import WorkspaceSettings
+from agent.config.scope import check_limits
+from agent.config.worksettings import WorkspaceSettings
+from agent.workspace import gitutil
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import (
     ConfiguredWorkspace,

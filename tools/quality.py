@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agent import gitutil
-from agent.scanners import Finding, ScanResult, run_bandit, run_ruff
+from agent.scanners.lint import Finding, ScanResult, run_bandit, run_ruff
+from agent.workspace import gitutil
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import ToolConfig, is_allowed, tool
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.settings import Settings
+from agent.config.settings import Settings
 from tools import files, git, quality, shell, symbols, tests, window
 from tools.base import ToolResult, ToolSpec, Workspace
 from tools.common import config_of, finish

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from agent import proc
-from agent.pyenv import run_environment, with_python
+from agent.system import proc
+from agent.testrun.pyenv import run_environment, with_python
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import Refused, ToolConfig, resolve_path, tool
 

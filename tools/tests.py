@@ -6,9 +6,9 @@ import re
 
 from pydantic import Field
 
-from agent.junit import Outcome, TestCase, TestReport
-from agent.testrun import TestRun
-from agent.testrun import run_tests as run_test_command
+from agent.testrun.junit import Outcome, TestCase, TestReport
+from agent.testrun.run import TestRun
+from agent.testrun.run import run_tests as run_test_command
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import Refused, ToolConfig, resolve_path, tool
 

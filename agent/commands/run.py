@@ -15,10 +15,10 @@ from rich.prompt import Prompt
 from rich.table import Table
 
 from agent.commands.common import git_root, parse_now
+from agent.config.settings import load_settings
 from agent.forge.settings import ForgeSettings
 from agent.graph.context import RunOptions
 from agent.graph.state import Outcome, RunState
-from agent.settings import load_settings
 
 console = Console(stderr=False)
 CHOICES = "[a]ccept, [e]dit, [r]eply to the questions, [s]kip"

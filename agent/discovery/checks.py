@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from agent.config.settings import TestSettings
 from agent.discovery.identity import fingerprint
 from agent.discovery.model import Found, SourceResult, guarded
-from agent.junit import TestCase
-from agent.scanners import Finding, run_ruff
-from agent.secrets import redact
-from agent.settings import TestSettings
-from agent.testfiles import function_id, parameter, selects
-from agent.testrun import TestRun
+from agent.scanners.lint import Finding, run_ruff
+from agent.scanners.secrets import redact
+from agent.testrun.junit import TestCase
+from agent.testrun.run import TestRun
+from agent.testrun.testfiles import function_id, parameter, selects
 
 DETAIL_MAX = 2000
 LINT_LINES_MAX = 20
@@ -31,8 +31,8 @@ def discover_tests(root: Path, settings: TestSettings) -> SourceResult:
     """Run the test command in a temporary checkout of HEAD; one item per failing test."""
     from git import GitCommandError
 
-    from agent.gitutil import open_repo, temporary_checkout
-    from agent.testrun import run_tests, start_failure
+    from agent.testrun.run import run_tests, start_failure
+    from agent.workspace.gitutil import open_repo, temporary_checkout
 
     result = SourceResult("tests")
     try:

@@ -16,7 +16,7 @@ GUARDED = (
 
 def guarded(path: str | None) -> str | None:
     """Why an item whose fix edits `path` cannot be worked by the agent (a test file), else None."""
-    from agent.testfiles import is_test_file
+    from agent.testrun.testfiles import is_test_file
 
     return GUARDED.format(path=path) if path and is_test_file(path) else None
 

@@ -20,7 +20,7 @@ __all__ = ["ALL_SOURCES", "DEFAULT_EXCLUDES", "DEFAULT_SCORES", "DiscoverySettin
 
 
 class Section(BaseModel):
-    """Same contract as agent.settings.Section (kept here so agent.settings can import this)."""
+    """Same contract as agent.config.settings.Section (kept here: that module imports this)."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 

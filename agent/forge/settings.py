@@ -9,7 +9,7 @@ SCORE_NAMES = ("business_value", "time_criticality", "risk_reduction", "effort")
 
 
 class Section(BaseModel):
-    """Same contract as agent.settings.Section (kept here so agent.settings can import this)."""
+    """Same contract as agent.config.settings.Section (kept here: that module imports this)."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from agent.config.settings import TestSettings
 from agent.graph.state import Check
-from agent.junit import Outcome
-from agent.scanners import run_bandit, run_ruff
-from agent.settings import TestSettings
-from agent.testfiles import is_test_file, selects
-from agent.testrun import TestRun, run_tests
+from agent.scanners.lint import run_bandit, run_ruff
+from agent.testrun.junit import Outcome
+from agent.testrun.run import TestRun, run_tests
+from agent.testrun.testfiles import is_test_file, selects
 from tools.tests import summarize
 
 __all__ = ["is_test_file", "red_verdict", "run_check"]

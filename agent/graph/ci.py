@@ -39,8 +39,8 @@ from agent.graph.verify import branch_diff, regression_feedback, suite_green
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
-from agent.prompting import render
-from agent.workspace import ItemWorkspace
+from agent.text.prompting import render
+from agent.workspace.worktree import ItemWorkspace
 from tools.registry import available_tools
 
 MAX_FILES = 2

@@ -23,7 +23,7 @@ from agent.graph.items import load_item
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Request
-from agent.prompting import render
+from agent.text.prompting import render
 
 SUCCESS_DEFINED = frozenset({"tests", "lint", "security"})
 DRAFT_SCHEMA: dict[str, Any] = {

@@ -7,12 +7,12 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from agent import proc
 from agent.backlog.models import BacklogItem
 from agent.graph.checks import is_test_file
 from agent.llm.settings import ModelSettings
-from agent.secrets import redact
-from agent.textcut import Anchor, excerpt
+from agent.scanners.secrets import redact
+from agent.system import proc
+from agent.text.textcut import Anchor, excerpt
 
 TRACEBACK_PATH = re.compile(r"^([\w./-]+\.py):\d+", re.MULTILINE)
 MAX_FILE_CHARS = 12_000

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.config.settings import Settings
 from agent.llm.actions import Mode
 from agent.llm.protocol import ChatModel
 from agent.llm.trajectory import TrajectoryLog
-from agent.settings import Settings
 
 
 @dataclass(frozen=True)

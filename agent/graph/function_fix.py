@@ -24,11 +24,11 @@ from agent.graph.rewrite import BLOCK, code_block, shape_problem
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Message, Request
 from agent.llm.session import ModelSession
-from agent.prompting import render
-from agent.secrets import redact
-from agent.textcut import excerpt
-from agent.unredact import restore_secrets
-from agent.workspace import ItemWorkspace
+from agent.scanners.secrets import redact
+from agent.scanners.unredact import restore_secrets
+from agent.text.prompting import render
+from agent.text.textcut import excerpt
+from agent.workspace.worktree import ItemWorkspace
 
 MAX_FUNCTIONS = 3
 FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)

@@ -45,9 +45,9 @@ from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
 from agent.llm.tokens import count_text
-from agent.prompting import render
-from agent.textcut import Anchor
-from agent.workspace import ItemWorkspace
+from agent.text.prompting import render
+from agent.text.textcut import Anchor
+from agent.workspace.worktree import ItemWorkspace
 from tools.registry import available_tools
 
 GREEN_TOOLS = ("read_file", "replace_text", "write_file", "run_tests", "run_command")

@@ -7,18 +7,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agent import gitutil, proc
 from agent.backlog.models import Status
+from agent.backlog.scoring import rank
 from agent.backlog.store import display_path, read_backlog, update_backlog
+from agent.config.scope import LimitBreach, check_pr_limit, load_scope
 from agent.errors import AgentError, InputError
 from agent.graph.automerge import try_auto_merge
 from agent.graph.context import RunContext
 from agent.graph.deliver import write_evidence, write_pr
 from agent.graph.items import load_item
 from agent.graph.state import ItemResult, ItemState, Outcome, RunState
-from agent.scope import LimitBreach, check_pr_limit, load_scope
-from agent.scoring import rank
-from agent.workspace import close_workspace, items_committed_today, open_workspace
+from agent.system import proc
+from agent.workspace import gitutil
+from agent.workspace.worktree import close_workspace, items_committed_today, open_workspace
 
 
 def sync(state: RunState, ctx: RunContext) -> dict[str, Any]:

@@ -35,10 +35,10 @@ from agent.graph.state import Check, ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Request
 from agent.llm.session import ModelSession
-from agent.prompting import render
-from agent.testfiles import function_id
-from agent.testrun import run_tests
-from agent.workspace import ItemWorkspace, slugify
+from agent.testrun.run import run_tests
+from agent.testrun.testfiles import function_id
+from agent.text.prompting import render
+from agent.workspace.worktree import ItemWorkspace, slugify
 
 TEST_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -24,9 +24,9 @@ from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Request
 from agent.llm.session import ModelSession
 from agent.llm.tokens import count_text
-from agent.prompting import render
-from agent.unredact import restore_secrets
-from agent.workspace import ItemWorkspace
+from agent.scanners.unredact import restore_secrets
+from agent.text.prompting import render
+from agent.workspace.worktree import ItemWorkspace
 
 REPLY_MARGIN = 1.15
 """A rewrite reply may come out longer than the file (the fix, the model's own tokenizer)."""

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent.backlog.runs import SUMMARY_FILE, RunOutcome, RunSummary
+from agent.config.settings import Settings
 from agent.errors import ExitCode, InputError
-from agent.fsutil import atomic_write_text
-from agent.gitutil import ensure_excluded, open_repo
 from agent.graph.context import RunContext, RunOptions
 from agent.graph.lazy_model import LazyModel
 from agent.graph.state import Outcome, RunState
@@ -23,8 +23,8 @@ from agent.graph.summary import write_summary
 from agent.llm.endpoint import resolve_endpoint
 from agent.llm.protocol import ChatModel
 from agent.llm.trajectory import TrajectoryLog, trajectory_path
-from agent.runs import SUMMARY_FILE, RunOutcome, RunSummary
-from agent.settings import Settings
+from agent.system.fsutil import atomic_write_text
+from agent.workspace.gitutil import ensure_excluded, open_repo
 
 Ask = Callable[[dict[str, Any]], dict[str, Any]]
 STATE_DB = Path(".agent") / "state.sqlite"

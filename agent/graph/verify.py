@@ -9,8 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from agent import proc
-from agent.gitutil import temporary_checkout
+from agent.config.scope import restricted_rule
 from agent.graph import guard
 from agent.graph.checks import is_test_file
 from agent.graph.common import (
@@ -27,13 +26,14 @@ from agent.graph.context import RunContext
 from agent.graph.loop import edit_tools, run_loop
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
-from agent.prompting import render
-from agent.scanners import Finding, run_bandit, run_ruff
-from agent.scope import restricted_rule
-from agent.secrets import find_secrets
-from agent.testfiles import selects
-from agent.testrun import run_tests
-from agent.workspace import ItemWorkspace
+from agent.scanners.lint import Finding, run_bandit, run_ruff
+from agent.scanners.secrets import find_secrets
+from agent.system import proc
+from agent.testrun.run import run_tests
+from agent.testrun.testfiles import selects
+from agent.text.prompting import render
+from agent.workspace.gitutil import temporary_checkout
+from agent.workspace.worktree import ItemWorkspace
 from tools.registry import available_tools
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import platformdirs
 import tiktoken
 
-from agent.fsutil import atomic_write_bytes
 from agent.llm.protocol import Message
-from agent.textcut import cut_tokens
+from agent.system.fsutil import atomic_write_bytes
+from agent.text.textcut import cut_tokens
 
 ENCODING_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 SHIPPED = {

@@ -15,7 +15,7 @@ from pathlib import Path
 from agent.llm.tokens import count_text
 from agent.localise.index import ModuleInfo, RepoIndex, build_index
 from agent.localise.models import Localisation
-from agent.testfiles import is_test_file
+from agent.testrun.testfiles import is_test_file
 
 HEADER = "Repository map (line: signature):"
 NOTE_RESERVE = 60

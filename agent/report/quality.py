@@ -8,13 +8,13 @@ from pathlib import Path
 
 import git
 
-from agent import proc
-from agent.gitutil import temporary_checkout
-from agent.junit import Outcome
+from agent.config.settings import TestSettings
 from agent.report.models import Figure, Quality, Stamp
-from agent.scanners import ScanResult, run_bandit, run_ruff
-from agent.settings import TestSettings
-from agent.testrun import TestRun, run_tests, start_failure
+from agent.scanners.lint import ScanResult, run_bandit, run_ruff
+from agent.system import proc
+from agent.testrun.junit import Outcome
+from agent.testrun.run import TestRun, run_tests, start_failure
+from agent.workspace.gitutil import temporary_checkout
 
 DISCOVERY_MISSING = "not measured: discovery source not installed"
 PYTEST = ("python", "-m", "pytest")
@@ -23,8 +23,8 @@ PROBE = "python -c 'import coverage' (in the checkout)"
 
 def marker_counts(root: Path) -> dict[str, int] | None:
     """Count TODO/FIXME/HACK/XXX/BUG markers in real comments under `root` (agent.discovery)."""
+    from agent.config.settings import load_settings
     from agent.discovery.scan_comments import count_markers
-    from agent.settings import load_settings
 
     return count_markers(root, load_settings(root).discovery)
 

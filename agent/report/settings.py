@@ -1,4 +1,4 @@
-"""The [report] settings section (kept here so agent.settings only needs one import line)."""
+"""The [report] settings section (kept here so agent.config.settings only needs one import line)."""
 
 from __future__ import annotations
 

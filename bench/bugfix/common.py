@@ -14,8 +14,8 @@ from xml.etree import ElementTree
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from agent import proc  # noqa: E402
-from agent.junit import Outcome, TestCase, node_id, parse_junit  # noqa: E402
+from agent.system import proc  # noqa: E402
+from agent.testrun.junit import Outcome, TestCase, node_id, parse_junit  # noqa: E402
 
 TASKS_DIR = Path(__file__).resolve().parent / "tasks"
 GIT_ENV = {

@@ -17,7 +17,7 @@ from typing import Any
 
 from common import Task, git, pytest_cases, red_cases
 
-from agent.junit import Outcome, TestCase
+from agent.testrun.junit import Outcome, TestCase
 
 WRONG_REASONS = ("ImportError", "ModuleNotFoundError", "NameError", "SyntaxError", "fixture '")
 NO_SUCH_API = "module '"  # AttributeError: module 'x' has no attribute 'y': a new API, no bug

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from agent.backlog.models import Status
+from agent.config.settings import load_settings
 from agent.forge.errors import ForgeUnavailable
 from agent.forge.publish import pr_title_and_body, publish
 from agent.graph.runner import resume_run
 from agent.graph.state import Outcome
-from agent.settings import load_settings
 from tests.forge.conftest import Forge
 from tests.forge.fake_github import TOKEN
 from tests.forge.test_forge_status import agent

@@ -17,14 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.errors import InputError
-from agent.secrets import is_env_file
+from agent.scanners.secrets import is_env_file
 
 SCOPE_FILE = ".automation-scope.yaml"
 DEFAULT_RESTRICTED = (".github/workflows/", "secrets/", ".env*", "*.pem", "*.key")
 
 
 class Section(BaseModel):
-    """Settings section base (as agent.settings.Section, which imports this module)."""
+    """Settings section base (as agent.config.settings.Section, which imports this module)."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 

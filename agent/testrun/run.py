@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from agent import proc
-from agent.junit import TestReport, parse_junit
-from agent.pyenv import is_python, run_environment, with_python
-from agent.settings import TestSettings
+from agent.config.settings import TestSettings
+from agent.system import proc
+from agent.testrun.junit import TestReport, parse_junit
+from agent.testrun.pyenv import is_python, run_environment, with_python
 
 TIMING = re.compile(r" in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?")
 NO_PYTEST = re.compile(r"No module named '?pytest'?\s*$", re.MULTILINE)

@@ -12,7 +12,7 @@ from pathlib import Path
 import git
 
 from agent.errors import InputError
-from agent.fsutil import atomic_write_text
+from agent.system.fsutil import atomic_write_text
 
 
 def open_repo(path: Path) -> git.Repo:

@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from agent import proc
+from agent.system import proc
 
 VENV_NAMES = (".venv", "venv", "env")
 TOOL_TIMEOUT_S = 30.0

@@ -24,8 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent import proc
-from agent.projectenvs import project_environments, venv_python
+from agent.system import proc
+from agent.testrun.projectenvs import project_environments, venv_python
 
 PLACEHOLDER = "python"
 PYTHON_NAME = re.compile(r"^python(\d+(\.\d+)?)?(\.exe)?$")

@@ -18,14 +18,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from agent.config.scope import ScopeSettings
+from agent.config.worksettings import ToolSettings, WorkspaceSettings
 from agent.discovery.settings import DiscoverySettings
 from agent.errors import InputError
 from agent.forge.settings import ForgeSettings
 from agent.llm.settings import ModelSettings
-from agent.pyenv import choose_python
 from agent.report.settings import ReportSettings
-from agent.scope import ScopeSettings
-from agent.worksettings import ToolSettings, WorkspaceSettings
+from agent.testrun.pyenv import choose_python
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
@@ -191,7 +191,7 @@ def load_settings(
 
 
 def _with_interpreter(settings: Settings, repo: Path, env: Mapping[str, str]) -> Settings:
-    """Record which interpreter `python` stands for in `repo` (agent.pyenv's rule) and why."""
+    """Record which interpreter `python` stands for in `repo` (agent.testrun.pyenv) and why."""
     tests = settings.tests
     chosen = choose_python(repo, tests.python, tests.command, env)
     update = {"python": chosen.path, "python_reason": chosen.reason}

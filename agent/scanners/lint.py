@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent import proc
+from agent.system import proc
 
 DEFAULT_RUFF_RULES = "E4,E7,E9,F,B"
 SCAN_TIMEOUT_S = 300.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tiktoken
 
 from agent.llm.tokens import get_encoding
-from agent.textcut import cut_tokens
+from agent.text.textcut import cut_tokens
 
 DEFAULT_ENCODING = "cl100k_base"
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import git
 
-from agent import gitutil
+from agent.config.scope import LimitBreach, ScopeSettings, check_limits, load_scope
+from agent.config.settings import Settings, load_settings
 from agent.errors import InputError
-from agent.fsutil import locked
-from agent.scope import LimitBreach, ScopeSettings, check_limits, load_scope
-from agent.settings import Settings, load_settings
+from agent.system.fsutil import locked
+from agent.workspace import gitutil
 
 AGENT_DIR_PATTERN = "/.agent/"
 TRAILER = "Agent-Item"

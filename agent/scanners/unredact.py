@@ -1,7 +1,7 @@
 """Put secrets back where a model's edit kept the [REDACTED] marker it was shown.
 
-The model only ever sees redacted text (agent.secrets), so a rewrite, a function splice or a
-search/replace block echoes `[REDACTED]` where the file has a key. Written back as is, the file
+The model only ever sees redacted text (agent.scanners.secrets), so a rewrite, a function splice or
+a search/replace block echoes `[REDACTED]` where the file has a key. Written back as is, the file
 (and the commit) would lose the key. Each marker of the edited text is mapped back to the secret
 at the same place of the original: on lines the edit left alone (aligned with difflib) by order on
 the line; on changed lines by the text around the marker on its line. A marker whose place cannot
@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agent.secrets import REDACTED, secret_spans
+from agent.scanners.secrets import REDACTED, secret_spans
 
 PROBLEM = (
     "it has {marker} where the file has other text (line {line}); keep the text around each "

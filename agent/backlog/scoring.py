@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from agent.backlog.models import BacklogItem, Status
-from agent.settings import ScoringSettings
+from agent.config.settings import ScoringSettings
 
 SECONDS_PER_DAY = 86_400
 
