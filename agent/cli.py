@@ -132,7 +132,7 @@ def run(
     """Work the top READY item through the TDD micro cycle on its own branch."""
     from agent.commands.run import interactive_terminal, run_command
     from agent.discovery.engine import parse_sources
-    from agent.graph.context import RunOptions
+    from agent.graph.run_context import RunOptions
 
     options = RunOptions(
         item_id=item, max_items=max_items, interactive=interactive_terminal(yes),

@@ -144,7 +144,7 @@ def timed_run(
     from vcr.errors import CannotOverwriteExistingCassetteException
 
     from agent.graph.runner import start_run
-    from agent.graph.state import Outcome
+    from agent.graph.state import CycleOutcome
     from tests.graph_support import NOW, no_answers, options
 
     if profiler:
@@ -159,7 +159,7 @@ def timed_run(
     finally:
         if profiler:
             profiler.disable()
-    resolved = [r.outcome for r in state.results] == [Outcome.RESOLVED]
+    resolved = [r.outcome for r in state.results] == [CycleOutcome.RESOLVED]
     return time.perf_counter() - started, resolved
 
 
@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(runs: int, with_profile: bool, cassette_path: Path) -> list[str]:
     """All measurements, as markdown lines."""
-    from agent.llm.tokens import cache_dir, seed_cache
+    from agent.text.tokens import cache_dir, seed_cache
 
     start_up, imports_s = startup()
     seed_cache(cache_dir())  # as on a machine that ran the agent before (first-use costs stay)

@@ -1,9 +1,10 @@
 """Rewrite imports and path references after the layout moves listed in docs/layout-moves.md.
 
 Usage: `python scripts/apply_layout_moves.py [--git-mv] [PATH ...]` (default: the whole tree, less
-cassettes and test fixtures). Each row "old → new" of the table's first column pair rewrites dotted
-names (`agent.settings` → `agent.config.settings`), `from agent import proc` forms and file paths
+cassettes and test fixtures). Each row "old → new" of the table rewrites dotted names
+(`agent.settings` → `agent.config.settings`), `from agent import proc` forms and file paths
 (`agent/settings.py`). With `--git-mv` it also moves the files (used once, by the move itself).
+Extra `old=new` arguments add renames that are not in the table.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "docs" / "layout-moves.md"
 ROW = re.compile(r"^\|\s*`([\w.]+)`\s*\|\s*`([\w.]+)`\s*\|")
-SKIP = ("cassettes/", "agent/demo/template/", "bench/bugfix/tasks/", "docs/layout-moves.md")
+SKIP = (
+    "cassettes/",
+    "agent/demo/template/",
+    "bench/bugfix/tasks/",
+    "docs/layout-moves.md",
+    "scripts/apply_layout_moves.py",
+)
 SUFFIXES = {".py", ".md", ".toml", ".txt", ".cfg", ".yml", ".yaml", ".j2", ""}
 
 

@@ -12,7 +12,7 @@ from agent.backlog.models import BacklogItem
 from agent.backlog.store import read_backlog
 from agent.config.settings import DEFAULT_SCALE, Settings, load_settings
 from agent.demo import create_demo_repo
-from agent.graph.context import RunOptions
+from agent.graph.run_context import RunOptions
 from agent.graph.runner import resume_run, start_run
 from agent.graph.state import RunState
 from agent.llm.protocol import ChatModel, Completion, Usage

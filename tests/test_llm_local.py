@@ -160,8 +160,8 @@ def test_setup_without_cmake_fails_clearly_with_exit_2(tmp_path: Path) -> None:
 
 
 def test_open_model_starts_the_bundled_server_only_without_an_endpoint() -> None:
+    from agent.config.model import ModelSettings
     from agent.llm.factory import open_model
-    from agent.llm.settings import ModelSettings
 
     with open_model(ModelSettings(), {"OPENAI_API_KEY": "sk-test-dummy"}) as (model, endpoint):
         assert endpoint.is_openai and model.model_name == "gpt-4o-mini"

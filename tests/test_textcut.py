@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.graph.code_context import failure_lines, read_source
+from agent.graph.sources import failure_lines, read_source
 from agent.text.textcut import cut_tokens, excerpt
 from agent.text.tokens import encoding
 

@@ -8,7 +8,7 @@ import git
 from pydantic import Field
 
 from agent.config.scope import check_limits
-from agent.config.worksettings import WorkspaceSettings
+from agent.config.workspace import WorkspaceSettings
 from agent.workspace import gitutil
 from tools.base import ToolArgs, ToolResult, Workspace
 from tools.common import (

@@ -10,9 +10,9 @@ from agent.commands.common import git_root
 from agent.commands.run import ask_human, console
 from agent.config.settings import Settings, load_settings
 from agent.graph.clarify import apply_answer, clarify_ask_unattended, clarify_draft
-from agent.graph.context import RunContext, RunOptions
 from agent.graph.items import load_item
 from agent.graph.lazy_model import LazyModel
+from agent.graph.run_context import RunContext, RunOptions
 from agent.graph.state import ItemState, RunState
 from agent.llm.endpoint import resolve_endpoint
 from agent.llm.protocol import ChatModel

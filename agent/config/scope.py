@@ -14,19 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from agent.config.section import Section
 from agent.errors import InputError
 from agent.scanners.secrets import is_env_file
 
 SCOPE_FILE = ".automation-scope.yaml"
 DEFAULT_RESTRICTED = (".github/workflows/", "secrets/", ".env*", "*.pem", "*.key")
-
-
-class Section(BaseModel):
-    """Settings section base (as agent.config.settings.Section, which imports this module)."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
 
 class AutoApprove(Section):

@@ -16,26 +16,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from agent.config.discovery import DiscoverySettings
+from agent.config.forge import ForgeSettings
+from agent.config.model import ModelSettings
+from agent.config.report import ReportSettings
 from agent.config.scope import ScopeSettings
-from agent.config.worksettings import ToolSettings, WorkspaceSettings
-from agent.discovery.settings import DiscoverySettings
+from agent.config.section import Section
+from agent.config.workspace import ToolSettings, WorkspaceSettings
 from agent.errors import InputError
-from agent.forge.settings import ForgeSettings
-from agent.llm.settings import ModelSettings
-from agent.report.settings import ReportSettings
 from agent.testrun.pyenv import choose_python
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
 ENV_PREFIX = "AGENT_"
 REASON = ("tests", "python_reason")
-
-
-class Section(BaseModel):
-    """Base for settings sections: unknown keys are an error, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
 
 class BacklogSettings(Section):

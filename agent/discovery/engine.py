@@ -93,11 +93,11 @@ def run_sources(root: Path, settings: Settings, sources: Sequence[str]) -> list[
         results.append(discover_comments(root, files, discovery, cache))
         cache.save()
     if "tests" in sources:
-        from agent.discovery.checks import discover_tests
+        from agent.discovery.tests_and_lint import discover_tests
 
         results.append(discover_tests(root, settings.tests))
     if "lint" in sources:
-        from agent.discovery.checks import discover_lint
+        from agent.discovery.tests_and_lint import discover_lint
 
         results.append(discover_lint(root))
     if "security" in sources and files is not None:

@@ -7,11 +7,11 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from agent.config.forge import ForgeSettings
 from agent.errors import InputError
 from agent.forge.client import GitHub
 from agent.forge.errors import ForgeError
 from agent.forge.etags import EtagCache
-from agent.forge.settings import ForgeSettings
 from agent.system import proc
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")

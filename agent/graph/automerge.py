@@ -15,8 +15,8 @@ from pathlib import Path
 
 from agent.backlog.scoring import score_item
 from agent.config.scope import auto_approval, load_scope
-from agent.graph.context import RunContext
 from agent.graph.items import load_item
+from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState
 from agent.system import proc
 from agent.workspace import gitutil

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.graph.context import RunContext
+from agent.graph.run_context import RunContext
 from agent.graph.state import Blocked, ItemState, PhaseRecord, RunState
 from agent.llm.budget import BudgetExceeded, Ledger
 from agent.llm.protocol import Message

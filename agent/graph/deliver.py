@@ -10,8 +10,8 @@ from typing import Any
 from agent.backlog.models import BacklogItem, ItemType
 from agent.backlog.scoring import score_item
 from agent.graph.common import block, current, record, update, workspace_for
-from agent.graph.context import RunContext
 from agent.graph.items import load_item
+from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState, Phase, RunState
 from agent.system import proc
 from agent.system.fsutil import atomic_write_text

@@ -15,8 +15,8 @@ from typing import Any, Literal, cast
 
 from pydantic import Field, create_model
 
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import tracked_python
+from agent.graph.item_checks import is_test_file
+from agent.graph.sources import tracked_python
 from agent.workspace.worktree import ItemWorkspace
 from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 from tools.common import finish, is_allowed

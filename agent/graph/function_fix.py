@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.graph.budgets import CALLS_PER_TRY, Allowance
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import read_source
 from agent.graph.common import clip, system_message
+from agent.graph.item_checks import is_test_file
 from agent.graph.narrow import called_names, calls, first_line
 from agent.graph.rewrite import BLOCK, code_block, shape_problem
+from agent.graph.sources import read_source
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Message, Request
 from agent.llm.session import ModelSession

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import tracked_python
 from agent.graph.common import sha256_file
+from agent.graph.item_checks import is_test_file
+from agent.graph.sources import tracked_python
 from agent.graph.state import ItemState
 from agent.system import proc
 

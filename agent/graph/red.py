@@ -7,16 +7,6 @@ import time
 from typing import Any
 
 from agent.backlog.models import BacklogItem
-from agent.graph.checks import is_test_file, red_verdict, run_check
-from agent.graph.code_context import (
-    example_test,
-    guess_module,
-    module_name,
-    read_source,
-    strip_fences,
-    test_dir,
-    tracked_python,
-)
 from agent.graph.common import (
     block,
     budget_block,
@@ -29,8 +19,18 @@ from agent.graph.common import (
     update,
     workspace_for,
 )
-from agent.graph.context import RunContext
+from agent.graph.item_checks import is_test_file, red_verdict, run_check
 from agent.graph.items import load_item
+from agent.graph.run_context import RunContext
+from agent.graph.sources import (
+    example_test,
+    guess_module,
+    module_name,
+    read_source,
+    strip_fences,
+    test_dir,
+    tracked_python,
+)
 from agent.graph.state import Check, ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Request

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.graph.blocks import apply_blocks, parse_blocks, write_all
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import failure_lines, file_tokens, read_source
 from agent.graph.common import clip, system_message
 from agent.graph.function_fix import source_of_test
+from agent.graph.item_checks import is_test_file
 from agent.graph.loop import Check
 from agent.graph.rewrite import shape_problem
+from agent.graph.sources import failure_lines, file_tokens, read_source
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Message, Request
 from agent.llm.session import ModelSession
-from agent.llm.tokens import count_text
 from agent.text.prompting import render
 from agent.text.textcut import Anchor, excerpt
+from agent.text.tokens import count_text
 from agent.workspace.worktree import ItemWorkspace
 
 TEST_CHARS = 4000

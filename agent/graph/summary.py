@@ -8,13 +8,13 @@ from pathlib import Path
 
 from agent.backlog.runs import ItemOutcome, RunItem, RunOutcome, RunSummary, TokenUsage
 from agent.config.settings import Settings
-from agent.graph.state import ItemResult, ItemState, Outcome, RunState
+from agent.graph.state import CycleOutcome, ItemResult, ItemState, RunState
 from agent.system.fsutil import atomic_write_text
 
 OUTCOMES = {
-    Outcome.RESOLVED: ItemOutcome.RESOLVED,
-    Outcome.BLOCKED: ItemOutcome.BLOCKED,
-    Outcome.SKIPPED: ItemOutcome.FAILED,
+    CycleOutcome.RESOLVED: ItemOutcome.RESOLVED,
+    CycleOutcome.BLOCKED: ItemOutcome.BLOCKED,
+    CycleOutcome.SKIPPED: ItemOutcome.FAILED,
 }
 
 

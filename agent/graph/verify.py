@@ -11,7 +11,6 @@ from typing import Any
 
 from agent.config.scope import restricted_rule
 from agent.graph import guard
-from agent.graph.checks import is_test_file
 from agent.graph.common import (
     block,
     clip,
@@ -22,8 +21,9 @@ from agent.graph.common import (
     update,
     workspace_for,
 )
-from agent.graph.context import RunContext
+from agent.graph.item_checks import is_test_file
 from agent.graph.loop import edit_tools, run_loop
+from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.scanners.lint import Finding, run_bandit, run_ruff

@@ -12,7 +12,7 @@ from agent.config.settings import TestSettings
 from agent.report.models import Figure, Quality, Stamp
 from agent.scanners.lint import ScanResult, run_bandit, run_ruff
 from agent.system import proc
-from agent.testrun.junit import Outcome
+from agent.testrun.junit import TestOutcome
 from agent.testrun.run import TestRun, run_tests, start_failure
 from agent.workspace.gitutil import temporary_checkout
 
@@ -111,10 +111,10 @@ def _test_figures(run: TestRun, tests: TestSettings, stamp: Stamp) -> dict[str, 
     reason = f"not measured: {failure}" if failure else reason
     counts: dict[str, int | None] = {
         "tests_total": len(report.cases) if report else None,
-        "tests_passed": report.count(Outcome.PASSED) if report else None,
-        "tests_failed": report.count(Outcome.FAILED) if report else None,
-        "tests_errors": report.count(Outcome.ERROR) if report else None,
-        "tests_skipped": report.count(Outcome.SKIPPED) if report else None,
+        "tests_passed": report.count(TestOutcome.PASSED) if report else None,
+        "tests_failed": report.count(TestOutcome.FAILED) if report else None,
+        "tests_errors": report.count(TestOutcome.ERROR) if report else None,
+        "tests_skipped": report.count(TestOutcome.SKIPPED) if report else None,
     }
     return {name: stamp.figure(value, "tests", source, reason) for name, value in counts.items()}
 

@@ -8,9 +8,10 @@ from enum import StrEnum
 from pathlib import Path
 
 
-class Outcome(StrEnum):
+class TestOutcome(StrEnum):
     """How one test ended."""
 
+    __test__ = False  # not a pytest test class (and, being a dunder, not a member)
     PASSED = "passed"
     FAILED = "failed"
     ERROR = "error"
@@ -24,7 +25,7 @@ class TestCase:
     __test__ = False  # not a pytest test class
 
     node_id: str
-    outcome: Outcome
+    outcome: TestOutcome
     message: str = ""
     details: str = ""
     file: str | None = None
@@ -39,14 +40,14 @@ class TestReport:
 
     cases: list[TestCase] = field(default_factory=list)
 
-    def count(self, outcome: Outcome) -> int:
+    def count(self, outcome: TestOutcome) -> int:
         """Number of cases that ended with `outcome`."""
         return sum(1 for case in self.cases if case.outcome is outcome)
 
     @property
     def problems(self) -> list[TestCase]:
         """Failed and erroring cases, in report order."""
-        return [c for c in self.cases if c.outcome in (Outcome.FAILED, Outcome.ERROR)]
+        return [c for c in self.cases if c.outcome in (TestOutcome.FAILED, TestOutcome.ERROR)]
 
 
 def node_id(classname: str, name: str, file: str | None = None, root: Path | None = None) -> str:
@@ -73,13 +74,17 @@ def node_id(classname: str, name: str, file: str | None = None, root: Path | Non
     return "::".join(part for part in (module, *parts[split:], name) if part)
 
 
-_KINDS = (("failure", Outcome.FAILED), ("error", Outcome.ERROR), ("skipped", Outcome.SKIPPED))
+_KINDS = (
+    ("failure", TestOutcome.FAILED),
+    ("error", TestOutcome.ERROR),
+    ("skipped", TestOutcome.SKIPPED),
+)
 
 
 def _case(element: ET.Element, root: Path | None) -> TestCase:
     file = element.get("file")
     nid = node_id(element.get("classname", ""), element.get("name", ""), file, root)
-    outcome, message, details = Outcome.PASSED, "", ""
+    outcome, message, details = TestOutcome.PASSED, "", ""
     for tag, kind in _KINDS:
         child = element.find(tag)
         if child is not None:

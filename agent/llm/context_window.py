@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 
 from agent.llm.protocol import Message
-from agent.llm.tokens import count_messages, count_text, truncate_text
+from agent.text.tokens import count_text, truncate_text
 
 MIN_KEEP_TOKENS = 64
+TOKENS_PER_MESSAGE = 3
+REPLY_PRIMING = 3
 
 
 def default_pins(messages: Sequence[Message]) -> set[int]:
@@ -80,3 +83,20 @@ def _cut_pinned(messages: list[Message], max_tokens: int, model: str) -> list[Me
         messages[largest] = _cut(messages[largest], target, model)
         excess = count_messages(messages, model) - max_tokens
     return messages
+
+
+def count_messages(messages: Sequence[Message], model: str = "") -> int:
+    """Estimate the prompt tokens of a conversation, with OpenAI's per-message overhead."""
+    total = REPLY_PRIMING
+    for message in messages:
+        total += TOKENS_PER_MESSAGE + count_text(message_text(message), model)
+    return total
+
+
+def message_text(message: Message) -> str:
+    """The text of a message that costs tokens: content, plus tool calls as JSON."""
+    content = message.get("content") or ""
+    text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+    if message.get("tool_calls"):
+        text += json.dumps(message["tool_calls"], ensure_ascii=False)
+    return text

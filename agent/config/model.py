@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.config.section import Section
+
 ActionMode = Literal["auto", "native", "json"]
 
 
@@ -35,10 +37,8 @@ DEFAULT_PRICES: dict[str, Price] = {
 }
 
 
-class ModelSettings(BaseModel):
+class ModelSettings(Section):
     """Which model to call, how, and how much a run may spend."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
     name: str = ""
     """Model name; empty: gpt-4o-mini on OpenAI, else the bundled model. Env: AGENT_MODEL."""

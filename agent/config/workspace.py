@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from agent.config.section import Section
 
 DEFAULT_SHELL_ALLOW = (
     "python -m pytest",
@@ -12,11 +14,7 @@ DEFAULT_SHELL_ALLOW = (
 )
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
-
-
-class WorkspaceSettings(_Section):
+class WorkspaceSettings(Section):
     """Where and as whom the agent works on an item."""
 
     base_branch: str | None = None
@@ -31,7 +29,7 @@ class WorkspaceSettings(_Section):
     """Directory holding item worktrees; default: `<git dir>/agent-worktrees`."""
 
 
-class ToolSettings(_Section):
+class ToolSettings(Section):
     """Limits on what tools read and return to the model."""
 
     output_tokens: int = Field(default=2000, ge=50)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from agent.config.section import Section
 
 FORMATS = ("md", "json", "html")
 
 
-class ReportSettings(BaseModel):
+class ReportSettings(Section):
     """Where status reports go and what they measure."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
     out_dir: str = ".agent/reports"
     """Directory for reports, relative to the repository root (e.g. docs/status to commit them)."""

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from agent.config.section import Section
 
 PROVIDERS = ("", "github")
 SCORE_NAMES = ("business_value", "time_criticality", "risk_reduction", "effort")
-
-
-class Section(BaseModel):
-    """Same contract as agent.config.settings.Section (kept here: that module imports this)."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
 
 class LabelRule(Section):

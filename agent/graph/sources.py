@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from agent.backlog.models import BacklogItem
-from agent.graph.checks import is_test_file
-from agent.llm.settings import ModelSettings
+from agent.config.model import ModelSettings
+from agent.graph.item_checks import is_test_file
 from agent.scanners.secrets import redact
 from agent.system import proc
 from agent.text.textcut import Anchor, excerpt

@@ -8,7 +8,7 @@ from pathlib import Path
 from agent.config.settings import TestSettings
 from agent.graph.state import Check
 from agent.scanners.lint import run_bandit, run_ruff
-from agent.testrun.junit import Outcome
+from agent.testrun.junit import TestOutcome
 from agent.testrun.run import TestRun, run_tests
 from agent.testrun.testfiles import is_test_file, selects
 from tools.tests import summarize
@@ -41,7 +41,7 @@ def _pytest_passed(run: TestRun, check: Check) -> bool:
     if not run.passed or run.report is None:
         return False
     cases = [c for c in run.report.cases if selects(check.target, c.node_id)]
-    return bool(cases) and all(case.outcome is Outcome.PASSED for case in cases)
+    return bool(cases) and all(case.outcome is TestOutcome.PASSED for case in cases)
 
 
 def red_verdict(run: TestRun, root: Path) -> str | None:

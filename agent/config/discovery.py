@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from agent.config.section import Section
 from agent.discovery.defaults import (
     ALL_SOURCES,
     COMMENT_STATUS,
@@ -17,12 +18,6 @@ from agent.discovery.defaults import (
 )
 
 __all__ = ["ALL_SOURCES", "DEFAULT_EXCLUDES", "DEFAULT_SCORES", "DiscoverySettings", "Scores"]
-
-
-class Section(BaseModel):
-    """Same contract as agent.config.settings.Section (kept here: that module imports this)."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
 
 class Scores(Section):
