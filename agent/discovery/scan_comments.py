@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.discovery.cache import ScanCache
-from agent.discovery.comments import Marker, scan_bytes
+from agent.discovery.comments import scan_bytes
 from agent.discovery.files import FileList, RepoFile, blob_id, read_file
 from agent.discovery.identity import fingerprint, normalize, number_duplicates
 from agent.discovery.languages import FILENAMES, PYTHON, syntax_for
-from agent.discovery.model import CommentOptions, Found, SourceResult
+from agent.discovery.model import CommentOptions, Found, Marker, SourceResult
 from agent.scanners.secrets import redact
 from agent.system import proc
 
