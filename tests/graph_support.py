@@ -16,7 +16,7 @@ from agent.graph.run_context import RunOptions
 from agent.graph.runner import resume_run, start_run
 from agent.graph.state import RunState
 from agent.llm.protocol import ChatModel, Completion, Usage
-from agent.llm.scripted import ScriptedModel
+from tests.scripted_model import ScriptedModel
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 USAGE = Usage(prompt_tokens=100, completion_tokens=20)

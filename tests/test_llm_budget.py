@@ -8,8 +8,8 @@ from agent.config.model import ModelSettings, Price
 from agent.llm.budget import BudgetExceeded, Ledger, price_for
 from agent.llm.context_window import count_messages
 from agent.llm.protocol import Usage
-from agent.llm.scripted import ScriptedModel
 from agent.llm.session import ModelSession
+from tests.scripted_model import ScriptedModel
 
 HELLO = [{"role": "user", "content": "hello"}]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from agent.config.model import ModelSettings
 from agent.llm.budget import Ledger
 from agent.llm.protocol import Usage
-from agent.llm.scripted import ScriptedModel
 from agent.llm.session import ModelSession
 from agent.llm.trajectory import TrajectoryLog, latest_run, run_totals, trajectory_path
 from tests.llm_tools import TOOLS
+from tests.scripted_model import ScriptedModel
 from tests.support import make_repo
 from tools.base import ToolResult
 

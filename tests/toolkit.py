@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from agent.config.settings import load_settings
-from agent.workspace.worktree import ItemWorkspace, item_workspace
+from agent.config.settings import Settings, load_settings
+from agent.workspace.worktree import ItemWorkspace, close_workspace, open_workspace
 from tests.support import make_repo
 from tools.base import ToolResult
 
@@ -21,6 +21,22 @@ SAMPLE = {
     ),
     "README.md": "# sample\n",
 }
+
+
+@contextmanager
+def item_workspace(
+    repo_path: Path,
+    item_id: str,
+    title: str,
+    settings: Settings | None = None,
+    item_type: str | None = None,
+) -> Iterator[ItemWorkspace]:
+    """Work an item in its own worktree; remove the worktree afterwards, whatever happens."""
+    workspace = open_workspace(repo_path, item_id, title, settings, item_type)
+    try:
+        yield workspace
+    finally:
+        close_workspace(workspace)
 
 
 def user_repo(tmp_path: Path, files: dict[str, str] | None = None) -> Path:

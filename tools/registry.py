@@ -47,20 +47,6 @@ def tool_by_name(name: str, specs: Sequence[ToolSpec] = TOOLS) -> ToolSpec | Non
     return next((spec for spec in specs if spec.name == name), None)
 
 
-def openai_tools(specs: Sequence[ToolSpec] = TOOLS) -> list[dict[str, Any]]:
-    """OpenAI `tools=` entries for native tool calling (built by agent.llm.actions)."""
-    from agent.llm.actions import native_tools
-
-    return native_tools(specs)
-
-
-def json_action_schema(specs: Sequence[ToolSpec] = TOOLS) -> dict[str, Any]:
-    """Schema of one json-mode action `{"tool": ..., "arguments": {...}}` (agent.llm.actions)."""
-    from agent.llm.actions import action_schema
-
-    return action_schema(specs)
-
-
 def call_tool(
     workspace: Workspace,
     name: str,

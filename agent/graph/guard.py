@@ -15,8 +15,6 @@ from agent.graph.sources import tracked_python
 from agent.graph.state import ItemState
 from agent.system import proc
 
-MAX_STRIKES = 2
-
 
 def violations(root: Path, item: ItemState) -> list[str]:
     """Test files changed since RED (the RED test included), as paths."""

@@ -94,11 +94,6 @@ def encoding(name: str = TOOL_ENCODING) -> tiktoken.Encoding:
     return get_encoding(name)
 
 
-def count_tokens(text: str) -> int:
-    """Count the tokens of `text` in the tool encoding (special-token text counts as ordinary)."""
-    return len(encoding().encode_ordinary(text))
-
-
 def truncate_tokens(text: str, limit: int) -> tuple[str, int]:
     """Keep the first `limit` tokens of `text`; return the kept text and how many were cut."""
     kept = cut_tokens(text, encoding(), limit, 0)

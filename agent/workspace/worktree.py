@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -156,22 +155,6 @@ def discard_workspace(repo_path: Path, item_id: str, title: str, settings: Setti
         return branch
     repo.git.branch("-D", branch)
     return None
-
-
-@contextlib.contextmanager
-def item_workspace(
-    repo_path: Path,
-    item_id: str,
-    title: str,
-    settings: Settings | None = None,
-    item_type: str | None = None,
-) -> Iterator[ItemWorkspace]:
-    """Work an item in its own worktree; remove the worktree afterwards, whatever happens."""
-    workspace = open_workspace(repo_path, item_id, title, settings, item_type)
-    try:
-        yield workspace
-    finally:
-        close_workspace(workspace)
 
 
 def items_committed_today(repo_path: Path, now: datetime, prefix: str = "agent/") -> int:
