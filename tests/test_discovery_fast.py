@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main as full_main
+from agent.config import discovery_defaults as defaults
 from agent.config.discovery import DiscoverySettings
 from agent.config.settings import Settings
-from agent.discovery import defaults
 from agent.discovery.cache import CACHE_FILE
 from agent.discovery.fast import DefaultOptions, defaults_apply, parse_request, run_fast
 from tests.support import make_repo, write_files

@@ -113,7 +113,7 @@ def test_globs() -> None:
 
 
 def test_matching_agrees_with_the_glob_regex() -> None:
-    from agent.discovery.defaults import DEFAULT_EXCLUDES
+    from agent.config.discovery_defaults import DEFAULT_EXCLUDES
 
     patterns = [*DEFAULT_EXCLUDES, "docs/*.md", "/top.py", "a?c/**", "*", "**"]
     paths = ["vendor/lib.js", "x/vendor/y.py", "vendors.py", "a.min.js", "docs/a.md", "top.py"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from agent.config.section import Section
-from agent.discovery.defaults import (
+from agent.config.discovery_defaults import (
     ALL_SOURCES,
     COMMENT_STATUS,
     DEFAULT_EXCLUDES,
@@ -16,6 +15,7 @@ from agent.discovery.defaults import (
     SCORE_DEFAULTS,
     TODO_TYPE,
 )
+from agent.config.section import Section
 
 __all__ = ["ALL_SOURCES", "DEFAULT_EXCLUDES", "DEFAULT_SCORES", "DiscoverySettings", "Scores"]
 

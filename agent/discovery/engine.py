@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from agent.backlog.models import Backlog, BacklogItem
+from agent.config.discovery_defaults import KNOWN_SOURCES
 from agent.config.settings import Settings
 from agent.discovery.cache import ScanCache, ensure_excluded
-from agent.discovery.defaults import KNOWN_SOURCES
 from agent.discovery.files import FileList, check_repo, list_files
 from agent.discovery.merge import MergeReport, merge
 from agent.discovery.model import SourceResult
