@@ -3,7 +3,8 @@
 Usage: `python scripts/apply_layout_moves.py [--git-mv] [PATH ...]` (default: the whole tree, less
 cassettes and test fixtures). Each row "old → new" of the table rewrites dotted names
 (`agent.settings` → `agent.config.settings`), `from agent import proc` forms and file paths
-(`agent/settings.py`). With `--git-mv` it also moves the files (used once, by the move itself).
+(`agent/settings.py`). With `--git-mv` it also moves the files (used once, by the move itself);
+`--dry-run` only lists the files that would change.
 Extra `old=new` arguments add renames that are not in the table.
 """
 
@@ -22,6 +23,7 @@ SKIP = (
     "agent/demo/template/",
     "bench/bugfix/tasks/",
     "docs/layout-moves.md",
+    "docs/adr/0017-layout.md",
     "scripts/apply_layout_moves.py",
 )
 SUFFIXES = {".py", ".md", ".toml", ".txt", ".cfg", ".yml", ".yaml", ".j2", ""}
@@ -61,8 +63,8 @@ def _dotted(match: re.Match[str], renames: dict[str, str]) -> str:
     """Rename one dotted match, unless it names a submodule of a module that became a package."""
     old, dot, imported = match.groups()
     new = renames[old]
-    if dot and new.startswith(old + "."):
-        return match.group(0)
+    if new.startswith(old + ".") and (dot or not imported):
+        return match.group(0)  # the package the module became (prose, submodules): leave it
     if imported and f"{old}.{imported}" in renames.values():
         return match.group(0)
     return new + dot + (f" import {imported}" if imported else "")
@@ -127,7 +129,8 @@ def main(argv: list[str]) -> int:
         text = file.read_text(encoding="utf-8")
         new = rewrite(text, renames)
         if new != text:
-            file.write_text(new, encoding="utf-8")
+            if "--dry-run" not in argv:
+                file.write_text(new, encoding="utf-8")
             print(file.relative_to(ROOT))
     return 0
 
