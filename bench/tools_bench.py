@@ -25,8 +25,8 @@ from agent.config.settings import Settings, load_settings
 from agent.system import proc
 from agent.testrun.run import test_command
 from agent.text.tokens import encoding
+from agent.tools.registry import call_tool
 from agent.workspace.worktree import ItemWorkspace, close_workspace, open_workspace
-from tools.registry import call_tool
 
 FILES = {
     "pyproject.toml": '[project]\nname = "bench"\nversion = "0"\n',

@@ -25,6 +25,7 @@ SKIP = (
     "docs/layout-moves.md",
     "docs/adr/0017-layout.md",
     "scripts/apply_layout_moves.py",
+    "tests/test_layout_moves.py",
 )
 SUFFIXES = {".py", ".md", ".toml", ".txt", ".cfg", ".yml", ".yaml", ".j2", ""}
 
@@ -53,9 +54,10 @@ def rewrite(text: str, renames: dict[str, str]) -> str:
         + r")(?![\w])(\.?)(?:(?<!\.) import (\w+))?"
     )
     text = dotted.sub(lambda m: _dotted(m, renames), text)
-    paths = {_path(old): _path(new) for old, new in renames.items()}
-    slashed = re.compile(r"(?<![\w/.])(" + "|".join(map(re.escape, sorted(paths))) + r")")
-    text = slashed.sub(lambda m: paths[m.group(1)], text)
+    paths = {_path(o): _path(n) for o, n in renames.items() if not (ROOT / _path(o)).exists()}
+    if paths:
+        slashed = re.compile(r"(?<![\w/.])(" + "|".join(map(re.escape, sorted(paths))) + r")")
+        text = slashed.sub(lambda m: paths[m.group(1)], text)
     return _from_imports(text, renames)
 
 

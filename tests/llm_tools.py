@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, field_validator
 
 from agent.llm.actions import action_schema, native_tools
-from tools import registry
-from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
+from agent.tools import registry
+from agent.tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 
 
 class Span(BaseModel):

@@ -13,9 +13,9 @@ from agent.llm.budget import Ledger
 from agent.llm.protocol import Completion
 from agent.llm.session import ModelSession
 from agent.llm.trajectory import TrajectoryLog, run_totals
+from agent.tools.base import ToolResult
 from tests.llm_tools import TOOLS, ReadFile
 from tests.scripted_model import ScriptedModel, tool_call_reply
-from tools.base import ToolResult
 
 TASK = [{"role": "system", "content": "Act."}, {"role": "user", "content": "Fix calc.py"}]
 

@@ -19,8 +19,8 @@ from agent.llm.client import OpenAIChatModel
 from agent.llm.endpoint import Endpoint
 from agent.llm.session import ModelSession
 from agent.llm.trajectory import TrajectoryLog, run_totals
+from agent.tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 from scripts.record_cassettes import RECORDING_PORT
-from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 
 MODEL = "qwen2.5-coder-1.5b-instruct"
 pytestmark = pytest.mark.timeout(

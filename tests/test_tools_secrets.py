@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from agent.tools.base import ToolResult
+from agent.tools.registry import call_tool
 from agent.workspace.worktree import ItemWorkspace
 from tests.toolkit import everything, user_repo, worked_item
-from tools.base import ToolResult
-from tools.registry import call_tool
 
 ENV_CANARY = "canary-env-7f3a9c2e41"
 AWS_CANARY = "AKIAZZCANARY7F3A9C2E"

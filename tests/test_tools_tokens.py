@@ -7,8 +7,8 @@ from pathlib import Path
 
 from agent.system import proc
 from agent.text.tokens import encoding, truncate_tokens
+from agent.tools.files import read_file
 from tests.toolkit import call, user_repo, worked_item
-from tools.files import read_file
 
 
 def count_tokens(text: str) -> int:

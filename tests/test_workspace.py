@@ -15,6 +15,8 @@ from agent.config.scope import ScopeSettings, check_pr_limit
 from agent.config.settings import load_settings
 from agent.errors import InputError
 from agent.system import proc
+from agent.tools.files import replace_text
+from agent.tools.git import git_commit
 from agent.workspace.gitutil import restore_worktree, worktree_tree
 from agent.workspace.worktree import (
     branch_name,
@@ -25,8 +27,6 @@ from agent.workspace.worktree import (
 )
 from tests.support import git, make_repo, tree_snapshot, write_files
 from tests.toolkit import call, user_repo, worked_item
-from tools.files import replace_text
-from tools.git import git_commit
 
 
 def dirty(repo: Path) -> None:

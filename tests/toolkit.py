@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from agent.config.settings import Settings, load_settings
+from agent.tools.base import ToolResult
 from agent.workspace.worktree import ItemWorkspace, close_workspace, open_workspace
 from tests.support import make_repo
-from tools.base import ToolResult
 
 SAMPLE = {
     "pyproject.toml": '[project]\nname = "sample"\nversion = "0"\n',
@@ -61,7 +61,7 @@ def everything(result: ToolResult) -> str:
 
 def call(function: Any, workspace: ItemWorkspace, **arguments: Any) -> ToolResult:
     """Call a tool function with arguments validated by its argument model."""
-    from tools.registry import TOOLS
+    from agent.tools.registry import TOOLS
 
     spec = next(spec for spec in TOOLS if spec.function is function)
     result: ToolResult = spec.function(workspace, spec.args_model.model_validate(arguments))

@@ -19,7 +19,7 @@ from agent.config.scope import ScopeSettings, load_scope, restricted_rule
 from agent.config.settings import Settings, load_settings
 from agent.scanners.secrets import redact
 from agent.text.tokens import truncate_tokens
-from tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.base import ToolArgs, ToolResult, Workspace
 
 A = TypeVar("A", bound=ToolArgs)
 SNIFF_BYTES = 8192

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from agent.scanners.lint import Finding, ScanResult, run_bandit, run_ruff
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import ToolConfig, is_allowed, tool
 from agent.workspace import gitutil
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import ToolConfig, is_allowed, tool
 
 MAX_FINDINGS = 50
 

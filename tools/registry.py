@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from agent.config.settings import Settings
-from tools import files, git, quality, shell, symbols, tests, window
-from tools.base import ToolResult, ToolSpec, Workspace
-from tools.common import config_of, finish
+from agent.tools import files, git, quality, shell, symbols, tests, window
+from agent.tools.base import ToolResult, ToolSpec, Workspace
+from agent.tools.common import config_of, finish
 
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("read_file", files.ReadFileArgs, files.read_file),

@@ -16,8 +16,8 @@ from pydantic import Field
 
 from agent.system import proc
 from agent.testrun.pyenv import run_environment, with_python
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import Refused, ToolConfig, resolve_path, tool
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import Refused, ToolConfig, resolve_path, tool
 
 NETWORK = frozenset({"curl", "wget", "ssh", "scp", "sftp", "rsync", "nc", "ncat", "netcat"})
 NETWORK |= frozenset({"telnet", "ftp", "socat", "ping", "dig", "nslookup", "http", "https"})

@@ -9,8 +9,8 @@ from pydantic import Field
 from agent.testrun.junit import TestCase, TestOutcome, TestReport
 from agent.testrun.run import TestRun
 from agent.testrun.run import run_tests as run_test_command
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import Refused, ToolConfig, resolve_path, tool
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import Refused, ToolConfig, resolve_path, tool
 
 TIMING = re.compile(r" in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?")
 MAX_PROBLEMS = 10

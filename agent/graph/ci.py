@@ -40,8 +40,8 @@ from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
 from agent.text.prompting import render
+from agent.tools.registry import available_tools
 from agent.workspace.worktree import ItemWorkspace
-from tools.registry import available_tools
 
 MAX_FILES = 2
 

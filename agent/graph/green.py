@@ -47,8 +47,8 @@ from agent.llm.session import ModelSession
 from agent.text.prompting import render
 from agent.text.textcut import Anchor
 from agent.text.tokens import count_text
+from agent.tools.registry import available_tools
 from agent.workspace.worktree import ItemWorkspace
-from tools.registry import available_tools
 
 GREEN_TOOLS = ("read_file", "replace_text", "write_file", "run_tests", "run_command")
 

@@ -11,7 +11,7 @@ from agent.scanners.lint import run_bandit, run_ruff
 from agent.testrun.junit import TestOutcome
 from agent.testrun.run import TestRun, run_tests
 from agent.testrun.testfiles import is_test_file, selects
-from tools.tests import summarize
+from agent.tools.tests import summarize
 
 __all__ = ["is_test_file", "red_verdict", "run_check"]
 

@@ -32,9 +32,9 @@ from agent.system import proc
 from agent.testrun.run import run_tests
 from agent.testrun.testfiles import selects
 from agent.text.prompting import render
+from agent.tools.registry import available_tools
 from agent.workspace.gitutil import temporary_checkout
 from agent.workspace.worktree import ItemWorkspace
-from tools.registry import available_tools
 
 
 def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def branch_diff(ws: ItemWorkspace) -> str:
 
 def suite_green(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> tuple[bool, str]:
     """Whole suite: no failure beyond those that failed before the item (the RED test must pass)."""
-    from tools.tests import summarize
+    from agent.tools.tests import summarize
 
     run = run_tests(ws.root, ctx.settings.tests)
     if run.timed_out or run.report is None:

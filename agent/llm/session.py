@@ -13,7 +13,7 @@ from agent.llm.context_window import count_messages, fit_messages, message_text
 from agent.llm.protocol import ChatModel, Completion, Message, Request, Usage
 from agent.llm.trajectory import TrajectoryLog
 from agent.text.tokens import count_text
-from tools.base import ToolResult, ToolSpec
+from agent.tools.base import ToolResult, ToolSpec
 
 REPAIR_PROMPT = (
     "Your last reply was not a valid action: {error}\n"

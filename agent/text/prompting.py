@@ -10,7 +10,7 @@ import jinja2
 
 
 def _load(name: str) -> str | None:
-    entry = resources.files("prompts") / name
+    entry = resources.files("agent.prompts") / name
     return entry.read_text(encoding="utf-8") if entry.is_file() else None
 
 

@@ -63,7 +63,7 @@ def commit_message(item_type: str | None, title: str) -> str:
 
 @dataclass(frozen=True)
 class ItemWorkspace:
-    """An item's worktree: where tools act (implements tools.base.Workspace)."""
+    """An item's worktree: where tools act (implements agent.tools.base.Workspace)."""
 
     repo_root: Path
     root: Path
