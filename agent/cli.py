@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from agent import __version__
-from agent.errors import AgentError, ExitCode, NotAvailableError
+from agent.errors import AgentError, ExitCode
 
 app = typer.Typer(
     name="agent",
@@ -62,12 +62,6 @@ def backlog(
     from agent.commands.backlog import show_backlog
 
     show_backlog(repo, as_json=as_json, now=now, statuses=status or [], include_done=all_items)
-
-
-def _not_yet(command: str, issue: str) -> None:
-    raise NotAvailableError(
-        f"agent {command}: not available yet (it arrives with the {issue} work; see backlog.yml)."
-    )
 
 
 @app.command()
@@ -135,7 +129,7 @@ def run(
     """Work the top READY item through the TDD micro cycle on its own branch."""
     from agent.commands.run import interactive_terminal, run_command
     from agent.discovery.engine import parse_sources
-    from agent.graph.context import RunOptions
+    from agent.graph.run_context import RunOptions
 
     options = RunOptions(
         item_id=item, max_items=max_items, interactive=interactive_terminal(yes),

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TMP = Path(tempfile.gettempdir())
 sys.path.insert(0, str(ROOT))
 
-from agent import proc  # noqa: E402
+from agent.system import proc  # noqa: E402
 
 SDISTS = ("mypy==2.4.1", "numpy==2.4.6")
 TAGS = ("TODO", "FIXME", "HACK", "XXX", "BUG")

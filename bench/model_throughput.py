@@ -18,12 +18,12 @@ import sys
 import time
 from pathlib import Path
 
+from agent.config.model import ModelSettings
 from agent.llm.client import OpenAIChatModel
 from agent.llm.endpoint import BUNDLED_MODEL, Endpoint
 from agent.llm.local.launch import bundled_server
 from agent.llm.protocol import Message, Request
-from agent.llm.settings import ModelSettings
-from agent.proc import run
+from agent.system.proc import run
 
 SOURCE = Path(__file__).resolve().parent.parent / "agent" / "llm" / "session.py"
 NO_CACHE = {"cache_prompt": False}

@@ -9,12 +9,12 @@ calls replayed by vcrpy (record mode none) from that test's cassette. If the cas
 matches the prompts (a re-record is due), the run falls back to the scripted model with the real
 fix action and says so.
 
-Wall time is split by wrapping the seams: the ChatModel's `complete` (model calls), agent.proc.run
-and agent.proc.spawn (classified by argv: pytest, git, ruff/bandit, anything else) and
-gitpython's Git.execute and object reads (git). Our own code is the rest. Only the outermost
-timed section counts, so nothing is counted twice. The real model's latency is read from the
-llama.cpp `timings` the cassette recorded. `--profile` adds two runs under cProfile, enabled
-only while our own code runs: the first run of a fresh process (in a child) and a warm one.
+Wall time is split by wrapping the seams: the ChatModel's `complete` (model calls),
+agent.system.proc.run and agent.system.proc.spawn (classified by argv: pytest, git, ruff/bandit,
+anything else) and gitpython's Git.execute and object reads (git). Our own code is the rest. Only
+the outermost timed section counts, so nothing is counted twice. The real model's latency is read
+from the llama.cpp `timings` the cassette recorded. `--profile` adds two runs under cProfile,
+enabled only while our own code runs: the first run of a fresh process (in a child) and a warm one.
 Start-up (`agent --help`, a run's imports) and one pytest run of the demo are timed apart.
 Nothing is written into the repository.
 """
@@ -144,7 +144,7 @@ def timed_run(
     from vcr.errors import CannotOverwriteExistingCassetteException
 
     from agent.graph.runner import start_run
-    from agent.graph.state import Outcome
+    from agent.graph.state import CycleOutcome
     from tests.graph_support import NOW, no_answers, options
 
     if profiler:
@@ -159,7 +159,7 @@ def timed_run(
     finally:
         if profiler:
             profiler.disable()
-    resolved = [r.outcome for r in state.results] == [Outcome.RESOLVED]
+    resolved = [r.outcome for r in state.results] == [CycleOutcome.RESOLVED]
     return time.perf_counter() - started, resolved
 
 
@@ -196,7 +196,7 @@ def table(runs: list[RunFigures]) -> list[str]:
 
 def median_wall(args: Sequence[str], repeat: int = 3) -> float:
     """Median wall seconds of a command (run from a neutral directory)."""
-    from agent import proc
+    from agent.system import proc
 
     return statistics.median(
         proc.run(args, cwd=Path(tempfile.gettempdir()), timeout=120).duration_s
@@ -254,7 +254,7 @@ def profile(replay: Path | None, when: str) -> list[str]:
 
 def cold_profile(replay: Path | None) -> list[str]:
     """Profile the first run of a fresh process (first-use costs included) in a child."""
-    from agent import proc
+    from agent.system import proc
 
     args = [sys.executable, __file__, "--cold-profile-only"]
     args += ["--cassette", str(replay)] if replay else ["--cassette", os.devnull]
@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(runs: int, with_profile: bool, cassette_path: Path) -> list[str]:
     """All measurements, as markdown lines."""
-    from agent.llm.tokens import cache_dir, seed_cache
+    from agent.text.tokens import cache_dir, seed_cache
 
     start_up, imports_s = startup()
     seed_cache(cache_dir())  # as on a machine that ran the agent before (first-use costs stay)

@@ -1,6 +1,6 @@
 """Instrumentation for bench/overhead.py: wall time per category at the seams of a run.
 
-Subprocesses (agent.proc.run/spawn, classified by argv), gitpython's calls, the ChatModel and
+Subprocesses (agent.system.proc.run/spawn, classified by argv), gitpython's calls, the ChatModel and
 LangGraph's SqliteSaver are wrapped; only the outermost timed section counts.
 """
 
@@ -82,13 +82,13 @@ def _wrap(meter: Meter, function: Callable[..., Any], category: Callable[..., st
 
 @contextlib.contextmanager
 def instrument(meter: Meter) -> Iterator[None]:
-    """Time every subprocess (agent.proc) and gitpython call while the block runs."""
+    """Time every subprocess (agent.system.proc) and gitpython call while the block runs."""
     from unittest import mock
 
     import git.cmd
     from langgraph.checkpoint.sqlite import SqliteSaver
 
-    from agent import proc
+    from agent.system import proc
 
     by_argv = lambda args, *_a, **_k: classify(args)  # noqa: E731
     as_git = lambda *_a, **_k: "git"  # noqa: E731

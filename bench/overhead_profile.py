@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def heaviest_imports(args: Sequence[str], top: int = 6) -> str:
     """The packages our modules import directly that cost the most (python -X importtime)."""
-    from agent import proc
+    from agent.system import proc
 
     lines = proc.run(args, timeout=120).stderr.splitlines()
     parents: list[str] = []
@@ -106,8 +106,8 @@ def pytest_startup(repeat: int = 3) -> list[str]:
     import sys
     import tempfile
 
-    from agent import proc
     from agent.demo import create_demo_repo
+    from agent.system import proc
 
     variants: tuple[tuple[str, tuple[str, ...], dict[str, str]], ...] = (
         ("as the agent runs it (`python -m pytest -q -p no:cacheprovider`)", (), {}),

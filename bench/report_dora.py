@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from agent.commands.report import write_report
-from agent.gitutil import open_repo
 from agent.report.delivery import delivery_section
 from agent.report.models import Period, Stamp
+from agent.workspace.gitutil import open_repo
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

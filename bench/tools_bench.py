@@ -21,12 +21,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from agent import proc
-from agent.settings import Settings, load_settings
-from agent.testrun import test_command
-from agent.tokens import encoding
-from agent.workspace import ItemWorkspace, close_workspace, open_workspace
-from tools.registry import call_tool
+from agent.config.settings import Settings, load_settings
+from agent.system import proc
+from agent.testrun.run import test_command
+from agent.text.tokens import encoding
+from agent.tools.registry import call_tool
+from agent.workspace.worktree import ItemWorkspace, close_workspace, open_workspace
 
 FILES = {
     "pyproject.toml": '[project]\nname = "bench"\nversion = "0"\n',

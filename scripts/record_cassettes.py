@@ -13,7 +13,7 @@ from pathlib import Path
 
 from agent.errors import AgentError
 from agent.llm.local.server import start_server, stop_server
-from agent.proc import run
+from agent.system.proc import run
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDING_PORT = 8975

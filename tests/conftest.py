@@ -17,7 +17,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-dummy")
     # Target repositories' tests run with this interpreter, whatever python3 or virtualenv the
-    # machine has (agent.pyenv's rule); tests of the rule pass their own environment.
+    # machine has (agent.testrun.pyenv's rule); tests of the rule pass their own environment.
     monkeypatch.setenv("AGENT_TESTS__PYTHON", sys.executable)
     # pytest does not truncate assertion output when CI or BUILD_NUMBER is set; the target
     # repositories' test runs must print the same in CI as where cassettes were recorded.

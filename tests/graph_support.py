@@ -10,13 +10,13 @@ from typing import Any
 
 from agent.backlog.models import BacklogItem
 from agent.backlog.store import read_backlog
+from agent.config.settings import DEFAULT_SCALE, Settings, load_settings
 from agent.demo import create_demo_repo
-from agent.graph.context import RunOptions
+from agent.graph.run_context import RunOptions
 from agent.graph.runner import resume_run, start_run
 from agent.graph.state import RunState
 from agent.llm.protocol import ChatModel, Completion, Usage
-from agent.llm.scripted import ScriptedModel
-from agent.settings import DEFAULT_SCALE, Settings, load_settings
+from tests.scripted_model import ScriptedModel
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 USAGE = Usage(prompt_tokens=100, completion_tokens=20)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from pydantic import BaseModel, field_validator
 
-from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
+from agent.llm.actions import action_schema, native_tools
+from agent.tools import registry
+from agent.tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 
 
 class Span(BaseModel):
@@ -42,3 +47,13 @@ def _noop(workspace: Workspace, args: ToolArgs) -> ToolResult:
 
 
 TOOLS = [ToolSpec("read_file", ReadFile, _noop), ToolSpec("finish", Finish, _noop)]
+
+
+def openai_tools(specs: Sequence[ToolSpec] = registry.TOOLS) -> list[dict[str, Any]]:
+    """OpenAI `tools=` entries for native tool calling (built by agent.llm.actions)."""
+    return native_tools(specs)
+
+
+def json_action_schema(specs: Sequence[ToolSpec] = registry.TOOLS) -> dict[str, Any]:
+    """Schema of one json-mode action `{"tool": ..., "arguments": {...}}` (agent.llm.actions)."""
+    return action_schema(specs)

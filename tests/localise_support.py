@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from agent import proc
+from agent.system import proc
 from tests.support import make_repo
 
 API = """\

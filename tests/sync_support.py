@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from agent.backlog.models import BacklogItem
+from agent.backlog.runs import Evidence, RedCheck
 from agent.backlog.store import read_backlog
-from agent.runs import Evidence, RedCheck
-from agent.settings import DEFAULT_SCALE, Settings, load_settings
+from agent.config.settings import DEFAULT_SCALE, Settings, load_settings
 from tests.support import git, make_repo, write_files
 
 BRANCH = "agent/B-1-fix-add"

@@ -11,7 +11,7 @@ import pytest
 
 from agent.backlog.models import BacklogItem, ItemType, Status
 from agent.backlog.store import read_backlog, update_backlog
-from agent.settings import DEFAULT_SCALE
+from agent.config.settings import DEFAULT_SCALE
 from tests.support import git, make_repo
 
 HAND_WRITTEN = """\

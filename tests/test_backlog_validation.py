@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent.backlog.store import read_backlog
+from agent.config.settings import DEFAULT_SCALE
 from agent.errors import InputError
-from agent.settings import DEFAULT_SCALE
 
 VALID_ITEM = """\
   - id: {id}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agent.secrets import find_secrets
+from agent.scanners.secrets import find_secrets
 
 CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
 KEY_LIKE = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_-]{6,}|\bBearer\s+\S+", re.IGNORECASE)

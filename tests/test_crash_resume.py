@@ -27,8 +27,8 @@ import pytest
 
 from agent.backlog.models import Status
 from agent.backlog.store import read_backlog
+from agent.config.settings import DEFAULT_SCALE
 from agent.errors import InputError
-from agent.settings import DEFAULT_SCALE
 from scripts.record_cassettes import RECORDING_PORT
 from tests.graph_support import demo
 from tests.support import git, tree_snapshot

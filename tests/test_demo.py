@@ -10,9 +10,9 @@ import pytest
 
 from agent.backlog.models import Status
 from agent.backlog.store import read_backlog
+from agent.config.settings import DEFAULT_SCALE
 from agent.demo import create_demo_repo
 from agent.errors import ExitCode, InputError
-from agent.settings import DEFAULT_SCALE
 from tests.support import git
 
 

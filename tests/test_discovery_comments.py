@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.discovery.comments import Marker, candidate_lines, scan_bytes
+from agent.discovery.comments import candidate_lines, scan_bytes
 from agent.discovery.languages import EXTENSIONS, FILENAMES, syntax_for
+from agent.discovery.model import Marker
 
 
 def tags(path: str, source: str, mode: str = "auto") -> list[tuple[str, int, str]]:

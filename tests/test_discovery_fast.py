@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main as full_main
-from agent.discovery import defaults
+from agent.config import discovery_defaults as defaults
+from agent.config.discovery import DiscoverySettings
+from agent.config.settings import Settings
 from agent.discovery.cache import CACHE_FILE
 from agent.discovery.fast import DefaultOptions, defaults_apply, parse_request, run_fast
-from agent.discovery.settings import DiscoverySettings
-from agent.settings import Settings
 from tests.support import make_repo, write_files
 
 NOW = "2026-11-21T00:00:00Z"

@@ -113,7 +113,7 @@ def test_globs() -> None:
 
 
 def test_matching_agrees_with_the_glob_regex() -> None:
-    from agent.discovery.defaults import DEFAULT_EXCLUDES
+    from agent.config.discovery_defaults import DEFAULT_EXCLUDES
 
     patterns = [*DEFAULT_EXCLUDES, "docs/*.md", "/top.py", "a?c/**", "*", "**"]
     paths = ["vendor/lib.js", "x/vendor/y.py", "vendors.py", "a.min.js", "docs/a.md", "top.py"]
@@ -146,8 +146,8 @@ def test_deleted_tracked_file_is_skipped(tmp_path: Path, run: Run) -> None:
 
 
 def test_count_markers_reads_real_comments_and_writes_nothing(tmp_path: Path) -> None:
+    from agent.config.discovery import DiscoverySettings
     from agent.discovery.scan_comments import count_markers
-    from agent.discovery.settings import DiscoverySettings
 
     repo = make_repo(
         tmp_path / "r",

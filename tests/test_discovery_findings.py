@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from agent.__main__ import main
-from agent.discovery.defaults import SCORE_DEFAULTS
+from agent.config.discovery_defaults import SCORE_DEFAULTS
+from agent.config.settings import ScoringSettings
 from agent.discovery.identity import fingerprint
-from agent.settings import ScoringSettings
 from tests.discovery_support import NOW, backlog_items, discover
 from tests.support import git, make_repo, write_files
 

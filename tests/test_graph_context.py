@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.graph.code_context import imported_modules, strip_fences
+from agent.graph.sources import imported_modules, strip_fences
 from tests.support import make_repo
 
 
@@ -31,7 +31,7 @@ def test_imported_modules_of_a_test_are_the_code_under_test(tmp_path: Path) -> N
 
 
 def test_source_shown_to_the_model_has_secrets_redacted(tmp_path: Path) -> None:
-    from agent.graph.code_context import read_source
+    from agent.graph.sources import read_source
 
     canary = "ghp_" + "C4n4ry" * 7
     (tmp_path / "settings.py").write_text(f'TOKEN = "{canary}"\n', encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.graph.function_fix import function_spans, source_of_test, splice
-from agent.graph.state import Outcome
+from agent.graph.state import CycleOutcome
 from tests.graph_support import json_settings, options, run_agent, scripted
 from tests.support import git
 from tests.test_graph_loop import OPS, OPS_TESTS, SCALE, SCALE_TESTS, fenced, repo_with
@@ -87,7 +87,7 @@ def test_when_whole_file_rewrites_fail_the_called_function_is_fixed_alone(
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert len(model.calls) == 5
     assert "left ops.py unchanged" in model.calls[1].messages[-1]["content"]
     prompt = model.calls[3].messages[-1]["content"]
@@ -116,7 +116,7 @@ def test_a_ci_regression_is_fixed_by_a_whole_file_rewrite_checked_by_the_suite(
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert len(model.calls) == 2
     prompt = model.calls[1].messages[-1]["content"]
     assert "made other tests fail" in prompt and "test_explicit_factor" in prompt
@@ -135,7 +135,7 @@ def test_a_ci_rewrite_that_undoes_the_fix_is_not_taken_for_green(tmp_path: Path)
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert len(model.calls) == 3  # the original back: the RED test fails again, so sampled on
     assert model.calls[2].request.extra == {"temperature": 0.7, "seed": 1}
     assert git(repo, "show", f"{result.branch}:scale.py") == proper

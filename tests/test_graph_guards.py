@@ -12,7 +12,7 @@ from pathlib import Path
 
 from agent.backlog.models import Status
 from agent.commands.runs import in_progress
-from agent.graph.state import Outcome
+from agent.graph.state import CycleOutcome
 from tests.graph_support import (
     action,
     demo,
@@ -41,7 +41,7 @@ def test_a_model_that_weakens_the_test_is_blocked_by_the_guard(tmp_path: Path) -
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.BLOCKED and result.phase == "green"
+    assert result.outcome is CycleOutcome.BLOCKED and result.phase == "green"
     assert result.reason.startswith("guard:") and "tests/test_stats.py" in result.reason
     told = model.calls[1].messages[-1]["content"]
     assert "change was undone" in told  # the first attempt was reverted and reported
@@ -61,7 +61,7 @@ def test_edit_tools_cannot_name_a_test_file_and_the_real_fix_still_lands(tmp_pat
     state, _code, _ = run_agent(repo, model, options(item_id=item_id))
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     files = git(repo, "show", "--name-only", "--format=", result.branch or "").split()
     assert "tests/conftest.py" not in files and "calclib/stats.py" in files
     schema = json.dumps(model.calls[0].request.response_format)
@@ -80,7 +80,7 @@ def test_budget_cap_blocks_the_item_before_any_call_crosses_it(tmp_path: Path) -
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.BLOCKED and result.phase == "green"
+    assert result.outcome is CycleOutcome.BLOCKED and result.phase == "green"
     assert result.reason.startswith("budget:") and "tokens per item" in result.reason
     spent = state.ledger.items[item_id]
     assert spent.tokens <= 3000  # no call was made past the cap
@@ -97,7 +97,7 @@ def test_restricted_path_edit_is_refused_and_the_item_still_resolves(tmp_path: P
     state, _code, _ = run_agent(repo, model, options(item_id=item_id))
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED
+    assert result.outcome is CycleOutcome.RESOLVED
     branch = result.branch
     assert branch
     assert ".github" not in git(repo, "show", "--stat", "--format=", branch)
@@ -146,7 +146,7 @@ def test_kill_9_during_green_then_resume_finishes_like_an_uninterrupted_run(
     state, code = resume_agent(repo, scripted(mean_fix()))
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert code == 0
     assert "return sum(values) / len(values)" in git(
         repo, "show", f"{result.branch}:calclib/stats.py"

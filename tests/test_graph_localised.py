@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from agent.graph.localised import MAP_MIN_MODULES, NAVIGATION_TOOLS, Located, green_tool_names
-from agent.graph.state import Outcome
+from agent.graph.state import CycleOutcome
 from agent.localise import Localisation
 from tests.graph_support import action, json_settings, options, run_agent, scripted
 from tests.support import git
@@ -55,7 +55,7 @@ def test_a_bug_two_calls_away_in_a_large_repository_is_shown_mapped_and_fixed(
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     first, second = model.calls
     prompt = first.messages[1]["content"]
     assert "pkg/api.py:" in prompt and "pkg/core.py:" in prompt  # the test's module, then core
@@ -77,7 +77,7 @@ def test_a_small_repository_gets_no_map_and_no_extra_tools(tmp_path: Path) -> No
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     [call] = model.calls
     prompt = call.messages[1]["content"]
     assert "pkg/core.py:" in prompt  # the localiser still adds the file two calls away

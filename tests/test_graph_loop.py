@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agent.config.settings import load_settings
 from agent.discovery.engine import discover
 from agent.graph.narrow import called_names, narrow
 from agent.graph.rewrite import shape_problem
-from agent.graph.state import Outcome
-from agent.settings import load_settings
+from agent.graph.state import CycleOutcome
 from tests.graph_support import NOW, action, json_settings, options, run_agent, scripted
 from tests.support import git, make_repo
 
@@ -102,7 +102,7 @@ def test_an_ambiguous_edit_lands_in_the_function_the_red_test_calls(tmp_path: Pa
     state, code, _ = run_agent(repo, model, options(item_id=item_id))
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     fixed = git(repo, "show", f"{result.branch}:ops.py")
     assert "def add(a, b):\n    return a + b" in fixed
     assert "def difference(a, b):\n    return a - b" in fixed
@@ -117,7 +117,7 @@ def test_a_repeated_failing_action_ends_the_phase_early(tmp_path: Path) -> None:
     state, code, _ = run_agent(repo, model, options(item_id=item_id))
 
     [result] = state.results
-    assert result.outcome is Outcome.BLOCKED and result.phase == "green"
+    assert result.outcome is CycleOutcome.BLOCKED and result.phase == "green"
     assert "repeated an action that had failed" in result.reason
     assert len(model.calls) == 3  # tried, told once it was a repeat, then stopped
     assert "You already tried exactly this action" in model.calls[2].messages[-1]["content"]
@@ -138,7 +138,7 @@ def test_a_regression_goes_back_to_the_model_with_the_diff_and_the_code(tmp_path
     state, code, _ = run_agent(repo, model, options(item_id=item_id))
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     prompt = model.calls[1].messages[-1]["content"]
     assert "test_explicit_factor" in prompt  # the regression
     assert "-    return x * factor" in prompt and "+    return x * 2" in prompt  # the diff
@@ -171,7 +171,7 @@ def test_sampled_rewrites_go_on_until_the_check_passes(tmp_path: Path) -> None:
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert [call.request.extra for call in model.calls] == [
         {},
         {"temperature": 0.7, "seed": 1},
@@ -194,7 +194,7 @@ def test_an_edit_back_to_code_that_already_failed_is_not_rerun_and_ends_the_phas
     state, code, _ = run_agent(repo, model, options(item_id=item_id))
 
     [result] = state.results
-    assert result.outcome is Outcome.BLOCKED and result.phase == "green"
+    assert result.outcome is CycleOutcome.BLOCKED and result.phase == "green"
     assert "went back to code that had already failed" in result.reason
     assert len(model.calls) == 3
     assert "already tested and failed" in model.calls[2].messages[-1]["content"]

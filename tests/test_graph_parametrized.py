@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.backlog.models import BacklogItem, ItemType, Source, Status
+from agent.config.settings import load_settings
 from agent.discovery.engine import discover
 from agent.graph.red import existing_check
-from agent.graph.state import Outcome
-from agent.settings import load_settings
+from agent.graph.state import CycleOutcome
 from tests.graph_support import NOW, action, demo, item, options, run_agent, scripted
 from tests.support import git, write_files
 from tests.test_discovery_findings import FACTORS_BUG, FACTORS_TEST, FUNCTION
@@ -47,7 +47,7 @@ def test_a_fix_for_one_parameter_only_is_blocked_not_resolved(tmp_path: Path) ->
     state, code, _ = run_agent(repo, model, options(item_id=item_id))
 
     [result] = state.results
-    assert result.outcome is Outcome.BLOCKED and result.phase == "green", result.reason
+    assert result.outcome is CycleOutcome.BLOCKED and result.phase == "green", result.reason
     assert result.reason.startswith("the check still fails")
     told = model.calls[1].messages[-1]["content"]
     assert "test_prime_factors[2-expected0]" in told and "[12-expected4]" not in told

@@ -13,11 +13,11 @@ import pytest
 
 from agent.backlog.models import BacklogItem, Status
 from agent.backlog.store import read_backlog
+from agent.config.settings import DEFAULT_SCALE, Settings, load_settings
 from agent.discovery.engine import discover
-from agent.graph.state import Outcome
+from agent.graph.state import CycleOutcome
 from agent.llm.client import OpenAIChatModel
 from agent.llm.endpoint import Endpoint
-from agent.settings import DEFAULT_SCALE, Settings, load_settings
 from scripts.record_cassettes import RECORDING_PORT
 from tests.graph_support import NOW, demo, item, json_settings, options, run_agent
 from tests.support import git
@@ -63,7 +63,7 @@ def test_local_model_fixes_the_failing_test(tmp_path: Path) -> None:
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     fixed = git(repo, "show", f"{result.branch}:calclib/stats.py")
     assert "len(values) - 1" not in fixed
     assert item(repo, item_id).status is Status.PR and code == 0
@@ -80,7 +80,7 @@ def test_local_model_writes_an_honest_red_test_for_a_ready_feature(tmp_path: Pat
     )
 
     [result] = state.results
-    assert (result.outcome, code) == (Outcome.RESOLVED, 0), result.reason
+    assert (result.outcome, code) == (CycleOutcome.RESOLVED, 0), result.reason
     red_test = git(repo, "show", f"{result.branch}:tests/test_agent_feat_clamp.py")
     assert "from calclib.numbers import clamp" in red_test  # RED: honest, fails on the missing name
     assert "def clamp(" in git(repo, "show", f"{result.branch}:calclib/numbers.py")
@@ -117,7 +117,7 @@ def test_local_model_drafts_criteria_for_a_fixme_and_the_human_accepts(tmp_path:
     red_test = git(repo, "show", f"{result.branch}:tests/test_agent_{_slug(fixme.id)}.py")
     assert "slugify" in red_test
     # Recorded outcome: the FIXME is fixed on its branch and its marker removed there only.
-    assert (result.outcome, code) == (Outcome.RESOLVED, 0), result.reason
+    assert (result.outcome, code) == (CycleOutcome.RESOLVED, 0), result.reason
     fixed = git(repo, "show", f"{result.branch}:calclib/text.py")
     assert "FIXME" not in fixed and "def slugify(" in fixed
     assert item(repo, fixme.id).status is Status.PR

@@ -12,7 +12,7 @@ import pytest
 
 from agent.backlog.models import Status
 from agent.graph.localised import MAP_MIN_MODULES
-from agent.graph.state import Outcome
+from agent.graph.state import CycleOutcome
 from tests.graph_support import item, options, run_agent
 from tests.support import git
 from tests.test_graph_localised import API, CORE, two_calls_away
@@ -31,7 +31,7 @@ def test_local_model_fixes_line_1500_of_a_long_module(tmp_path: Path) -> None:
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     before, after = big.splitlines(), git(repo, "show", f"{result.branch}:big.py").splitlines()
     # Recorded: a search/replace block that rewrote line 1,500 (and guarded the empty list).
     assert BUG.rstrip("\n") not in after and "values[len(values) - 1]" in after[1501]
@@ -52,7 +52,7 @@ def test_local_model_fixes_a_bug_two_calls_away_in_a_larger_repository(tmp_path:
     # Recorded, and a known limit: the whole-file rewrite goes to the test's direct import
     # (pkg/api.py); the model made the test pass there by no longer calling the buggy parse,
     # and the lint gate refused the change. The item is blocked; the user's files are untouched.
-    assert result.outcome is Outcome.BLOCKED and "F401 pkg/api.py" in result.reason
+    assert result.outcome is CycleOutcome.BLOCKED and "F401 pkg/api.py" in result.reason
     assert (repo / "pkg" / "core.py").read_text(encoding="utf-8") == CORE
     assert (repo / "pkg" / "api.py").read_text(encoding="utf-8") == API
     assert item(repo, item_id).status is Status.BLOCKED and code == 1

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 from agent.backlog.models import Status
+from agent.config.settings import load_settings
 from agent.discovery.engine import discover
-from agent.graph.state import Outcome
+from agent.graph.state import CycleOutcome
 from agent.llm.protocol import Completion
-from agent.settings import load_settings
 from tests.graph_support import (
     NOW,
     action,
@@ -58,7 +58,7 @@ def test_failing_test_item_is_fixed_on_its_branch_and_user_tree_untouched(tmp_pa
 
     assert code == 0
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert snapshot(repo) == before
     assert (repo / "calclib" / "stats.py").read_text().count("len(values) - 1") == 1  # user's copy
     branch = result.branch
@@ -74,7 +74,7 @@ def test_failing_test_item_is_fixed_on_its_branch_and_user_tree_untouched(tmp_pa
     assert item(repo, item_id).status is Status.PR
     assert f"branch:{branch}" in item(repo, item_id).links
     assert git(repo, "worktree", "list").count("\n") == 1  # the item's worktree is gone
-    from agent.runs import read_evidence
+    from agent.backlog.runs import read_evidence
 
     assert read_evidence(repo / ".agent" / "evidence", item_id) is not None  # reports can read it
     evidence = json.loads((repo / ".agent" / "evidence" / f"{item_id}.json").read_text())
@@ -119,7 +119,7 @@ def test_fixme_with_a_clear_spec_gets_a_test_a_fix_and_loses_its_marker(tmp_path
     state, code, _ = run_agent(repo, model, options(item_id=fixme.id, interactive=True), accept)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert answers and answers[0]["criteria"] == ['slugify("Hello, World!") returns "hello-world"']
     branch = result.branch
     assert branch
@@ -161,7 +161,7 @@ def test_a_red_reply_cut_off_at_the_cap_is_retried_sampled_and_told_why(tmp_path
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     first, retry = model.calls[1], model.calls[2]
     assert first.request.extra == {}, "the first try is the model's own (greedy) answer"
     assert retry.request.extra == {"temperature": 0.7, "seed": 1}
@@ -179,7 +179,7 @@ def test_unattended_run_escalates_an_item_that_needs_clarification(tmp_path: Pat
     state, code, _ = run_agent(repo, model, options(item_id="FEAT-locale"))
 
     [result] = state.results
-    assert result.outcome is Outcome.BLOCKED and result.phase == "clarify"
+    assert result.outcome is CycleOutcome.BLOCKED and result.phase == "clarify"
     assert "Which locale should be used?" in result.decision
     blocked = item(repo, "FEAT-locale")
     assert blocked.status is Status.BLOCKED
@@ -198,7 +198,7 @@ def test_clarification_chat_redrafts_with_the_answer_and_makes_the_item_ready(
     answers = iter([{"action": "answer", "text": "Two decimals, comma thousands."},
                     {"action": "accept"}])  # fmt: skip
     from agent.graph.clarify import clarify_ask, clarify_draft
-    from agent.graph.context import RunContext
+    from agent.graph.run_context import RunContext
     from agent.graph.state import ItemState, RunState
 
     settings = load_settings(repo, env={})
@@ -234,7 +234,7 @@ def test_clarification_chat_redrafts_with_the_answer_and_makes_the_item_ready(
 
 def _items(repo: Path) -> list:  # type: ignore[type-arg]
     from agent.backlog.store import read_backlog
-    from agent.settings import DEFAULT_SCALE
+    from agent.config.settings import DEFAULT_SCALE
 
     return read_backlog(repo / "backlog.yml", DEFAULT_SCALE).items
 
@@ -259,7 +259,7 @@ def test_auto_merge_fast_forwards_the_base_when_every_rule_holds(tmp_path: Path)
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED and "merged into main" in result.reason
+    assert result.outcome is CycleOutcome.RESOLVED and "merged into main" in result.reason
     assert git(repo, "rev-parse", "main") == git(repo, "rev-parse", result.branch or "")
     assert item(repo, item_id).status is Status.DONE
     assert snapshot(repo) == before and code == 0
@@ -322,7 +322,7 @@ def test_small_files_are_first_rewritten_whole_and_a_wrong_rewrite_is_undone(
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert git(repo, "show", f"{result.branch}:calclib/stats.py") == fixed
     assert len(model.calls) == 2
     assert "assert" in model.calls[1].messages[-1]["content"]  # the failure of try 1 was fed back

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from agent.config.settings import Settings, load_settings
 from agent.discovery.engine import discover
-from agent.graph.code_context import read_source
-from agent.graph.state import Outcome
-from agent.llm.tokens import count_text
-from agent.secrets import REDACTED, redact
-from agent.settings import Settings, load_settings
+from agent.graph.sources import read_source
+from agent.graph.state import CycleOutcome
+from agent.scanners.secrets import REDACTED, redact
+from agent.text.tokens import count_text
 from tests.graph_support import NOW, action, json_settings, options, run_agent, scripted
 from tests.support import git, make_repo
 from tests.test_graph_loop import OPS, OPS_TESTS, PYPROJECT, fenced
@@ -82,7 +82,7 @@ def test_a_bug_at_line_1500_of_a_long_module_is_shown_and_fixed_by_search_replac
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     [call] = model.calls
     system, prompt = (message["content"] for message in call.messages)
     assert "search/replace blocks" in system
@@ -117,7 +117,7 @@ def test_a_file_over_the_default_reply_is_rewritten_whole_with_the_rewrite_cap(
     )
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     [call] = model.calls
     assert call.request.max_tokens == 3072  # rewrite_completion_tokens, not the 1,024 default
     assert git(repo, "show", f"{result.branch}:ops.py") == fixed
@@ -156,7 +156,7 @@ def test_a_fix_across_two_files_lands_whole_and_a_bad_block_changes_nothing(
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert len(model.calls) == 2
     first = model.calls[0].messages[-1]["content"]
     assert "shop/prices.py (2 lines)" in first and "shop/tax.py (2 lines)" in first
@@ -191,7 +191,7 @@ def test_the_150th_of_200_modules_can_be_edited_and_a_wrong_path_names_the_close
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=json_settings(repo))
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     schema = json.dumps(model.calls[0].request.response_format)
     assert "pkg/mod_000.py" not in schema  # no enum of 200 paths in every request
     refusal = model.calls[1].messages[-1]["content"]
@@ -259,7 +259,7 @@ def test_an_edit_of_redacted_text_keeps_the_real_secrets_in_the_file_and_commit(
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert len(model.calls) == len(replies)
     assert all(KEY_INNER not in json.dumps(call.messages) for call in model.calls)
     committed = git(repo, "show", f"{result.branch}:fees.py")
@@ -286,7 +286,7 @@ def test_sampling_cannot_spend_the_steps_the_tool_loop_keeps(tmp_path: Path) -> 
     state, code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert len(model.calls) == 10
     assert model.calls[3].request.extra == {"temperature": 0.7, "seed": 3}  # the last rewrite
     assert "corrected function" in model.calls[4].messages[0]["content"]
@@ -304,6 +304,6 @@ def test_a_two_step_budget_tries_the_greedy_rewrite_then_the_tool_loop(tmp_path:
     state, _code, _ = run_agent(repo, model, options(item_id=item_id), settings=settings)
 
     [result] = state.results
-    assert result.outcome is Outcome.RESOLVED, result.reason
+    assert result.outcome is CycleOutcome.RESOLVED, result.reason
     assert len(model.calls) == 2
     assert model.calls[1].request.response_format is not None

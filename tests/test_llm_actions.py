@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from agent.config.model import ModelSettings
 from agent.llm.actions import ActionError, action_schema, native_tools, parse_action
 from agent.llm.budget import Ledger
 from agent.llm.protocol import Completion
-from agent.llm.scripted import ScriptedModel, tool_call_reply
 from agent.llm.session import ModelSession
-from agent.llm.settings import ModelSettings
 from agent.llm.trajectory import TrajectoryLog, run_totals
+from agent.tools.base import ToolResult
 from tests.llm_tools import TOOLS, ReadFile
-from tools.base import ToolResult
+from tests.scripted_model import ScriptedModel, tool_call_reply
 
 TASK = [{"role": "system", "content": "Act."}, {"role": "user", "content": "Fix calc.py"}]
 

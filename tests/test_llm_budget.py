@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from agent.config.model import ModelSettings, Price
 from agent.llm.budget import BudgetExceeded, Ledger, price_for
+from agent.llm.context_window import count_messages
 from agent.llm.protocol import Usage
-from agent.llm.scripted import ScriptedModel
 from agent.llm.session import ModelSession
-from agent.llm.settings import ModelSettings, Price
-from agent.llm.tokens import count_messages
+from tests.scripted_model import ScriptedModel
 
 HELLO = [{"role": "user", "content": "hello"}]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agent.llm.context import fit_messages
-from agent.llm.tokens import count_messages, count_text
+from agent.llm.context_window import count_messages, fit_messages
+from agent.text.tokens import count_text
 
 BIG = "\n".join(f"output line {i}" for i in range(3000))
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from agent.config.model import ModelSettings
 from agent.llm.endpoint import BUNDLED_MODEL, resolve_endpoint
-from agent.llm.settings import ModelSettings
 
 
 def test_no_key_and_no_base_url_means_the_bundled_model_in_json_mode() -> None:

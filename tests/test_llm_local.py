@@ -25,7 +25,7 @@ from agent.llm.local.launch import bundled_server
 from agent.llm.local.server import healthy, read_state, start_server, stop_server
 from agent.llm.local.setup import run_setup
 from agent.llm.local.weights import ensure_free_space, join_parts
-from agent.proc import pid_alive
+from agent.system.proc import pid_alive
 from tests.local_support import install_binary, install_record, install_weights
 
 
@@ -160,8 +160,8 @@ def test_setup_without_cmake_fails_clearly_with_exit_2(tmp_path: Path) -> None:
 
 
 def test_open_model_starts_the_bundled_server_only_without_an_endpoint() -> None:
+    from agent.config.model import ModelSettings
     from agent.llm.factory import open_model
-    from agent.llm.settings import ModelSettings
 
     with open_model(ModelSettings(), {"OPENAI_API_KEY": "sk-test-dummy"}) as (model, endpoint):
         assert endpoint.is_openai and model.model_name == "gpt-4o-mini"

@@ -11,6 +11,7 @@ import sys
 import pytest
 from rich.console import Console
 
+from agent.config.model import ModelSettings
 from agent.errors import InputError
 from agent.llm.factory import open_model
 from agent.llm.local.cpu import read_cpu
@@ -21,8 +22,7 @@ from agent.llm.local.record import load_record
 from agent.llm.local.server import read_state, start_server, stop_server
 from agent.llm.local.setup import run_setup
 from agent.llm.protocol import ModelError
-from agent.llm.settings import ModelSettings
-from agent.proc import pid_alive
+from agent.system.proc import pid_alive
 from tests.local_support import (
     FakeBuilder,
     install_binary,

@@ -12,15 +12,15 @@ import pytest
 from pydantic import BaseModel, field_validator
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from agent.config.model import ModelSettings
 from agent.llm.actions import Mode
 from agent.llm.budget import Ledger
 from agent.llm.client import OpenAIChatModel
 from agent.llm.endpoint import Endpoint
 from agent.llm.session import ModelSession
-from agent.llm.settings import ModelSettings
 from agent.llm.trajectory import TrajectoryLog, run_totals
+from agent.tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 from scripts.record_cassettes import RECORDING_PORT
-from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
 
 MODEL = "qwen2.5-coder-1.5b-instruct"
 SYSTEM = (

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agent.llm.tokens import count_messages, count_text, truncate_text
+from agent.llm.context_window import count_messages
+from agent.text.tokens import count_text, truncate_text
 
 OFFLINE_COUNT = """
 import socket
@@ -16,7 +17,7 @@ def refuse(*args, **kwargs):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 import tiktoken
-from agent.llm.tokens import get_encoding
+from agent.text.tokens import get_encoding
 print(len(get_encoding("cl100k_base").encode("hello world")),
       len(get_encoding("o200k_base").encode("hello world")))
 """

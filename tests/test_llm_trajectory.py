@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from agent.config.model import ModelSettings
 from agent.llm.budget import Ledger
 from agent.llm.protocol import Usage
-from agent.llm.scripted import ScriptedModel
 from agent.llm.session import ModelSession
-from agent.llm.settings import ModelSettings
 from agent.llm.trajectory import TrajectoryLog, latest_run, run_totals, trajectory_path
+from agent.tools.base import ToolResult
 from tests.llm_tools import TOOLS
+from tests.scripted_model import ScriptedModel
 from tests.support import make_repo
-from tools.base import ToolResult
 
 SECRET = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
 

@@ -21,9 +21,9 @@ from ruamel.yaml import YAML
 
 from agent.backlog.models import BacklogItem
 from agent.backlog.store import read_backlog, update_backlog
+from agent.config.scope import ScopeSettings, load_scope
+from agent.config.settings import DEFAULT_SCALE, Settings, load_settings
 from agent.errors import InputError
-from agent.scope import ScopeSettings, load_scope
-from agent.settings import DEFAULT_SCALE, Settings, load_settings
 
 EXAMPLES = 1000
 pytestmark = pytest.mark.slow  # about 20 s per loader on 2 cores

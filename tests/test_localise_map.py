@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.llm.tokens import count_text
 from agent.localise import build_index, line_windows, localise, repo_map
+from agent.text.tokens import count_text
 from tests.localise_support import bug_repo, run_pytest
 
 

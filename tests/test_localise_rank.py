@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.localise import file_windows, localise, show_windows
-from agent.testfiles import is_test_file
+from agent.testrun.testfiles import is_test_file
 from tests.localise_support import big_module, bug_repo, run_pytest
 from tests.support import make_repo
 

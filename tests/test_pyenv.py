@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from agent import settings as agent_settings
+from agent.config import settings as agent_settings
+from agent.config.settings import load_settings
 from agent.errors import InputError
-from agent.gitutil import open_repo
-from agent.pyenv import OWN, run_environment
 from agent.report.models import Stamp
 from agent.report.quality import quality_section
-from agent.settings import load_settings
-from agent.testrun import run_tests
+from agent.testrun.pyenv import OWN, run_environment
+from agent.testrun.run import run_tests
+from agent.workspace.gitutil import open_repo
 from tests.discovery_support import discover
 from tests.pyenv_support import make_venv, tool_script
 from tests.support import make_repo, write_files

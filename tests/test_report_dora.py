@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.gitutil import open_repo
+from agent.backlog.runs import read_runs
 from agent.report import dora
 from agent.report.delivery import delivery_section
 from agent.report.models import Period, Stamp
-from agent.runs import read_runs
+from agent.workspace.gitutil import open_repo
 from tests.report_support import EXPECTED, add_backlog_and_runs, add_tags, build_history
 from tests.support import git, make_repo
 

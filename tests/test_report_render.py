@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from agent.backlog.runs import read_evidence, read_runs
 from agent.commands.report import write_report
 from agent.errors import InputError
-from agent.runs import read_evidence, read_runs
 from tests.report_support import NOW, RUNS, add_backlog_and_runs
 from tests.support import git, make_repo, write_files
 

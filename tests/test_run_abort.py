@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from agent.backlog.models import Status
+from agent.backlog.runs import ItemOutcome, RunOutcome, read_runs
 from agent.commands.runs import show_status
 from agent.errors import InputError
 from agent.graph.runner import resume_run, start_run
-from agent.runs import ItemOutcome, RunOutcome, read_runs
 from tests.graph_support import (
     NOW,
     demo,

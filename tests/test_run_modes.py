@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.commands.run import continuous, stop_reason
-from agent.graph.state import ItemResult, Outcome, RunState
+from agent.graph.state import CycleOutcome, ItemResult, RunState
 
 
 def state(*results: ItemResult, stop: str | None = None) -> RunState:
@@ -17,7 +17,7 @@ def state(*results: ItemResult, stop: str | None = None) -> RunState:
 
 
 def resolved(reason: str = "ok") -> ItemResult:
-    return ItemResult(item_id="A", title="a", outcome=Outcome.RESOLVED, reason=reason)
+    return ItemResult(item_id="A", title="a", outcome=CycleOutcome.RESOLVED, reason=reason)
 
 
 def test_continuous_runs_until_nothing_is_actionable() -> None:
@@ -42,7 +42,7 @@ def test_stop_reasons() -> None:
     capped = ItemResult(
         item_id="B",
         title="b",
-        outcome=Outcome.BLOCKED,
+        outcome=CycleOutcome.BLOCKED,
         reason="budget: tokens per run cap 10 would be crossed",
     )
     assert stop_reason(state(capped)) == (
@@ -51,7 +51,7 @@ def test_stop_reasons() -> None:
     per_item = ItemResult(
         item_id="C",
         title="c",
-        outcome=Outcome.BLOCKED,
+        outcome=CycleOutcome.BLOCKED,
         reason="budget: tokens per item cap 10 would be crossed",
     )
     assert stop_reason(state(per_item)) is None

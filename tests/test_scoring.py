@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from agent.backlog.models import BacklogItem, ItemType, Status
-from agent.scoring import (
+from agent.backlog.scoring import (
     Priority,
     age_days,
     aging_multiplier,
@@ -16,7 +16,7 @@ from agent.scoring import (
     rank,
     score_item,
 )
-from agent.settings import ScoringSettings
+from agent.config.settings import ScoringSettings
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 PARAMS = ScoringSettings()

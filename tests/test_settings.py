@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from agent.config.settings import DEFAULT_SCALE, load_settings
 from agent.errors import InputError
-from agent.settings import DEFAULT_SCALE, load_settings
 
 
 def test_defaults(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 from agent.backlog.models import Status
-from agent.runs import Evidence, PhaseEvidence
-from agent.sync.checks import red_check
+from agent.backlog.runs import Evidence, PhaseEvidence
 from agent.sync.engine import sync_branches
+from agent.sync.recheck import red_check
 from tests.support import git, make_repo, write_files
 from tests.sync_support import (
     BRANCH,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.graph.code_context import failure_lines, read_source
-from agent.textcut import cut_tokens, excerpt
-from agent.tokens import encoding
+from agent.graph.sources import failure_lines, read_source
+from agent.text.textcut import cut_tokens, excerpt
+from agent.text.tokens import encoding
 
 NUMBERED = "".join(f"value_{n:04d} = {n}\n" for n in range(1, 2001))
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.workspace import ItemWorkspace
+from agent.tools.files import list_dir, read_file, replace_text, search, write_file
+from agent.workspace.worktree import ItemWorkspace
 from tests.toolkit import call, user_repo, worked_item
-from tools.files import list_dir, read_file, replace_text, search, write_file
 
 CODE = (
     "class Calc:\n"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.workspace import commit_message
+from agent.tools.git import CONVENTIONAL, git_commit, git_diff, git_log, git_status
+from agent.workspace.worktree import commit_message
 from tests.support import git
 from tests.toolkit import call, user_repo, worked_item
-from tools.git import CONVENTIONAL, git_commit, git_diff, git_log, git_status
 
 
 def test_status_and_diff_include_new_files(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agent.tools.quality import check_quality
 from tests.toolkit import call, user_repo, worked_item
-from tools.quality import check_quality
 
 
 def test_findings_on_changed_files_only(tmp_path: Path) -> None:

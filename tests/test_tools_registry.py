@@ -6,15 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agent.settings import load_settings
+from agent.config.settings import load_settings
+from agent.tools.registry import TOOLS, available_tools, call_tool
+from tests.llm_tools import json_action_schema, openai_tools
 from tests.toolkit import user_repo, worked_item
-from tools.registry import (
-    TOOLS,
-    available_tools,
-    call_tool,
-    json_action_schema,
-    openai_tools,
-)
 
 EXPECTED = [
     "read_file",

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import InputError
-from agent.scope import (
+from agent.config.scope import (
     DEFAULT_RESTRICTED,
     ScopeSettings,
     auto_approval,
@@ -16,7 +15,8 @@ from agent.scope import (
     load_scope,
     restricted_rule,
 )
-from agent.settings import load_settings
+from agent.config.settings import load_settings
+from agent.errors import InputError
 
 SEED_SCOPE = """\
 # Define external operations allowed

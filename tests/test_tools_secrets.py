@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.workspace import ItemWorkspace
+from agent.tools.base import ToolResult
+from agent.tools.registry import call_tool
+from agent.workspace.worktree import ItemWorkspace
 from tests.toolkit import everything, user_repo, worked_item
-from tools.base import ToolResult
-from tools.registry import call_tool
 
 ENV_CANARY = "canary-env-7f3a9c2e41"
 AWS_CANARY = "AKIAZZCANARY7F3A9C2E"
@@ -82,7 +82,7 @@ def test_canaries_never_reach_tool_output(tmp_path: Path) -> None:
 
 
 def test_abbreviated_tokens_in_assertion_messages_are_redacted_but_prose_is_not() -> None:
-    from agent.secrets import redact
+    from agent.scanners.secrets import redact
 
     message = "assert 'AKIAZZCANARY7F3A9C2E' == 'ghp_C4n4ryC4...yC4n4ryC4n4ry'"
     assert redact(message) == "assert '[REDACTED]' == '[REDACTED]'"

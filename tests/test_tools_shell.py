@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from agent.tools.shell import forbidden_reason, run_command
 from tests.pyenv_support import make_venv
 from tests.toolkit import call, user_repo, worked_item
-from tools.shell import forbidden_reason, run_command
 
 
 def test_disabled_by_default(tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.workspace import ItemWorkspace
+from agent.tools.files import search
+from agent.tools.grep import is_portable
+from agent.tools.symbols import find_symbol
+from agent.tools.window import read_window
+from agent.workspace.worktree import ItemWorkspace
 from tests.support import git
 from tests.toolkit import call, user_repo, worked_item
-from tools.files import search
-from tools.grep import is_portable
-from tools.symbols import find_symbol
-from tools.window import read_window
 
 CORE = """\
 def parse(text):

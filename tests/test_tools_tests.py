@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.settings import load_settings
-from agent.testrun import run_tests as run_suite
+from agent.config.settings import load_settings
+from agent.testrun.run import run_tests as run_suite
+from agent.tools.tests import run_tests
 from tests.support import make_repo
 from tests.toolkit import call, user_repo, worked_item
-from tools.tests import run_tests
 
 
 @pytest.fixture(autouse=True)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from agent import proc
-from agent.tokens import count_tokens, encoding, truncate_tokens
+from agent.system import proc
+from agent.text.tokens import encoding, truncate_tokens
+from agent.tools.files import read_file
 from tests.toolkit import call, user_repo, worked_item
-from tools.files import read_file
+
+
+def count_tokens(text: str) -> int:
+    """Count the tokens of `text` in the tool encoding (special-token text counts as ordinary)."""
+    return len(encoding().encode_ordinary(text))
 
 
 def test_counts_match_cl100k() -> None:
@@ -27,7 +32,10 @@ def test_truncate_reports_cut_count() -> None:
 
 def test_vocabulary_seeded_into_empty_cache_without_network(tmp_path: Path) -> None:
     cache = tmp_path / "tiktoken-cache"
-    code = "from agent.tokens import count_tokens, encoding; print(count_tokens('hello world'))"
+    code = (
+        "from agent.text.tokens import encoding; "
+        "print(len(encoding().encode_ordinary('hello world')))"
+    )
     env = {"PATH": "/usr/bin:/bin", "TIKTOKEN_CACHE_DIR": str(cache), "HOME": str(tmp_path)}
     result = proc.run([sys.executable, "-c", code], cwd=Path.cwd(), env=env, timeout=60)
     assert result.ok, result.stderr

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.secrets import REDACTED, redact
-from agent.unredact import restore_secrets, shown_text
+from agent.scanners.secrets import REDACTED, redact
+from agent.scanners.unredact import restore_secrets, shown_text
+from agent.tools.files import read_file, replace_text, write_file
 from tests.toolkit import call, user_repo, worked_item
-from tools.files import read_file, replace_text, write_file
 
 KEY = "AKIA" + "Q7ZP3XW9LM2KT4VB"
 OTHER = "AKIA" + "J5HN8RC2YT6DW1QE"

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from agent import proc
+from agent.config.scope import ScopeSettings, check_pr_limit
+from agent.config.settings import load_settings
 from agent.errors import InputError
-from agent.gitutil import restore_worktree, worktree_tree
-from agent.scope import ScopeSettings, check_pr_limit
-from agent.settings import load_settings
-from agent.workspace import (
+from agent.system import proc
+from agent.tools.files import replace_text
+from agent.tools.git import git_commit
+from agent.workspace.gitutil import restore_worktree, worktree_tree
+from agent.workspace.worktree import (
     branch_name,
     close_workspace,
     items_committed_today,
@@ -25,8 +27,6 @@ from agent.workspace import (
 )
 from tests.support import git, make_repo, tree_snapshot, write_files
 from tests.toolkit import call, user_repo, worked_item
-from tools.files import replace_text
-from tools.git import git_commit
 
 
 def dirty(repo: Path) -> None:
@@ -237,7 +237,7 @@ def test_items_committed_today_feeds_pr_limit(tmp_path: Path) -> None:
 CRASH = """
 import os, signal, sys
 from pathlib import Path
-from agent.workspace import open_workspace
+from agent.workspace.worktree import open_workspace
 ws = open_workspace(Path(sys.argv[1]), "BL-1", "Fix the adder")
 (ws.root / "wip.py").write_text("half done\\n")
 print(ws.root, flush=True)

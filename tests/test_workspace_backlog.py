@@ -6,7 +6,7 @@ from pathlib import Path
 
 from agent.backlog.models import Status
 from agent.backlog.store import update_backlog
-from agent.settings import DEFAULT_SCALE
+from agent.config.settings import DEFAULT_SCALE
 from tests.support import git, tree_snapshot, write_files
 from tests.toolkit import user_repo, worked_item
 

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from agent.settings import load_settings
-from agent.workspace import ItemWorkspace, item_workspace
+from agent.config.settings import Settings, load_settings
+from agent.tools.base import ToolResult
+from agent.workspace.worktree import ItemWorkspace, close_workspace, open_workspace
 from tests.support import make_repo
-from tools.base import ToolResult
 
 SAMPLE = {
     "pyproject.toml": '[project]\nname = "sample"\nversion = "0"\n',
@@ -21,6 +21,22 @@ SAMPLE = {
     ),
     "README.md": "# sample\n",
 }
+
+
+@contextmanager
+def item_workspace(
+    repo_path: Path,
+    item_id: str,
+    title: str,
+    settings: Settings | None = None,
+    item_type: str | None = None,
+) -> Iterator[ItemWorkspace]:
+    """Work an item in its own worktree; remove the worktree afterwards, whatever happens."""
+    workspace = open_workspace(repo_path, item_id, title, settings, item_type)
+    try:
+        yield workspace
+    finally:
+        close_workspace(workspace)
 
 
 def user_repo(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
@@ -45,7 +61,7 @@ def everything(result: ToolResult) -> str:
 
 def call(function: Any, workspace: ItemWorkspace, **arguments: Any) -> ToolResult:
     """Call a tool function with arguments validated by its argument model."""
-    from tools.registry import TOOLS
+    from agent.tools.registry import TOOLS
 
     spec = next(spec for spec in TOOLS if spec.function is function)
     result: ToolResult = spec.function(workspace, spec.args_model.model_validate(arguments))

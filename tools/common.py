@@ -1,7 +1,7 @@
 """What every tool shares: its configuration, safe path resolution, refusals and output finishing.
 
-Every tool result passes through `finish`: secrets are redacted (agent.secrets) and the output is
-cut to the configured token budget with a note saying how much was cut.
+Every tool result passes through `finish`: secrets are redacted (agent.scanners.secrets) and the
+output is cut to the configured token budget with a note saying how much was cut.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import git
 
-from agent.scope import ScopeSettings, load_scope, restricted_rule
-from agent.secrets import redact
-from agent.settings import Settings, load_settings
-from agent.tokens import truncate_tokens
-from tools.base import ToolArgs, ToolResult, Workspace
+from agent.config.scope import ScopeSettings, load_scope, restricted_rule
+from agent.config.settings import Settings, load_settings
+from agent.scanners.secrets import redact
+from agent.text.tokens import truncate_tokens
+from agent.tools.base import ToolArgs, ToolResult, Workspace
 
 A = TypeVar("A", bound=ToolArgs)
 SNIFF_BYTES = 8192

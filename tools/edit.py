@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from tools.common import Refused
+from agent.tools.common import Refused
 
 MAX_CANDIDATES = 3
 MIN_SIMILARITY = 0.5

@@ -10,11 +10,11 @@ from pathlib import Path
 import git
 from pydantic import Field
 
-from agent.fsutil import atomic_write_text
-from agent.secrets import REDACTED
-from agent.unredact import restore_secrets, shown_text
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import (
+from agent.scanners.secrets import REDACTED
+from agent.scanners.unredact import restore_secrets, shown_text
+from agent.system.fsutil import atomic_write_text
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import (
     SNIFF_BYTES,
     Refused,
     ToolConfig,
@@ -24,8 +24,8 @@ from tools.common import (
     resolve_path,
     tool,
 )
-from tools.edit import replace_block
-from tools.grep import git_grep
+from agent.tools.edit import replace_block
+from agent.tools.grep import git_grep
 
 MAX_LIST_ENTRIES = 500
 MAX_LINE_CHARS = 300

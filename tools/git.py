@@ -7,11 +7,10 @@ import re
 import git
 from pydantic import Field
 
-from agent import gitutil
-from agent.scope import check_limits
-from agent.worksettings import WorkspaceSettings
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import (
+from agent.config.scope import check_limits
+from agent.config.workspace import WorkspaceSettings
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import (
     ConfiguredWorkspace,
     Refused,
     ToolConfig,
@@ -19,6 +18,7 @@ from tools.common import (
     resolve_path,
     tool,
 )
+from agent.workspace import gitutil
 
 CONVENTIONAL = re.compile(
     r"^(feat|fix|docs|style|refactor|perf|test|build|ci|chore|revert)(\([\w./-]+\))?!?: \S.*"

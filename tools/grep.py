@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent import proc
+from agent.system import proc
 
 SAFE_ESCAPES = frozenset(".()[]{}*+?|\\^$/-")
 LAZY = re.compile(r"[*+?}]\?")

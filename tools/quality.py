@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agent import gitutil
-from agent.scanners import Finding, ScanResult, run_bandit, run_ruff
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import ToolConfig, is_allowed, tool
+from agent.scanners.lint import Finding, ScanResult, run_bandit, run_ruff
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import ToolConfig, is_allowed, tool
+from agent.workspace import gitutil
 
 MAX_FINDINGS = 50
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.settings import Settings
-from tools import files, git, quality, shell, symbols, tests, window
-from tools.base import ToolResult, ToolSpec, Workspace
-from tools.common import config_of, finish
+from agent.config.settings import Settings
+from agent.tools import files, git, quality, shell, symbols, tests, window
+from agent.tools.base import ToolResult, ToolSpec, Workspace
+from agent.tools.common import config_of, finish
 
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("read_file", files.ReadFileArgs, files.read_file),
@@ -45,20 +45,6 @@ def available_tools(settings: Settings | None = None) -> tuple[ToolSpec, ...]:
 def tool_by_name(name: str, specs: Sequence[ToolSpec] = TOOLS) -> ToolSpec | None:
     """Look a tool up by name."""
     return next((spec for spec in specs if spec.name == name), None)
-
-
-def openai_tools(specs: Sequence[ToolSpec] = TOOLS) -> list[dict[str, Any]]:
-    """OpenAI `tools=` entries for native tool calling (built by agent.llm.actions)."""
-    from agent.llm.actions import native_tools
-
-    return native_tools(specs)
-
-
-def json_action_schema(specs: Sequence[ToolSpec] = TOOLS) -> dict[str, Any]:
-    """Schema of one json-mode action `{"tool": ..., "arguments": {...}}` (agent.llm.actions)."""
-    from agent.llm.actions import action_schema
-
-    return action_schema(specs)
 
 
 def call_tool(

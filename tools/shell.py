@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from agent import proc
-from agent.pyenv import run_environment, with_python
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import Refused, ToolConfig, resolve_path, tool
+from agent.system import proc
+from agent.testrun.pyenv import run_environment, with_python
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import Refused, ToolConfig, resolve_path, tool
 
 NETWORK = frozenset({"curl", "wget", "ssh", "scp", "sftp", "rsync", "nc", "ncat", "netcat"})
 NETWORK |= frozenset({"telnet", "ftp", "socat", "ping", "dig", "nslookup", "http", "https"})

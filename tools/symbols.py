@@ -15,8 +15,8 @@ from pydantic import Field
 from agent.localise.callgraph import resolve_call
 from agent.localise.index import ModuleInfo, RepoIndex, build_index
 from agent.localise.parse import Call, Definition
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import Refused, ToolConfig, is_allowed, tool
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import Refused, ToolConfig, is_allowed, tool
 
 MAX_DEFINITIONS = 20
 MAX_CALLERS = 40

@@ -6,11 +6,11 @@ import re
 
 from pydantic import Field
 
-from agent.junit import Outcome, TestCase, TestReport
-from agent.testrun import TestRun
-from agent.testrun import run_tests as run_test_command
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import Refused, ToolConfig, resolve_path, tool
+from agent.testrun.junit import TestCase, TestOutcome, TestReport
+from agent.testrun.run import TestRun
+from agent.testrun.run import run_tests as run_test_command
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import Refused, ToolConfig, resolve_path, tool
 
 TIMING = re.compile(r" in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?")
 MAX_PROBLEMS = 10
@@ -66,11 +66,11 @@ def summarize(run: TestRun) -> str:
 
 def _counts(report: TestReport, duration_s: float) -> str:
     """Counts only: timings would make the model's prompt differ from run to run."""
-    return ", ".join(f"{report.count(outcome)} {outcome.value}" for outcome in Outcome)
+    return ", ".join(f"{report.count(outcome)} {outcome.value}" for outcome in TestOutcome)
 
 
 def _problem(case: TestCase) -> str:
-    label = "FAILED" if case.outcome is Outcome.FAILED else "ERROR"
+    label = "FAILED" if case.outcome is TestOutcome.FAILED else "ERROR"
     details = case.details.splitlines()[-DETAIL_LINES:]
     body = "\n".join(f"    {line}" for line in details)
     return f"{label} {case.node_id}: {case.message.strip()}" + (f"\n{body}" if body else "")
@@ -83,7 +83,7 @@ def _tail(output: str) -> str:
 
 def _data(run: TestRun) -> dict[str, object]:
     report = run.report
-    counts = {outcome.value: report.count(outcome) for outcome in Outcome} if report else {}
+    counts = {outcome.value: report.count(outcome) for outcome in TestOutcome} if report else {}
     outcomes = {case.node_id: case.outcome.value for case in report.cases} if report else {}
     return {
         "passed": run.passed,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from tools.base import ToolArgs, ToolResult, Workspace
-from tools.common import Refused, ToolConfig, read_text, relative, resolve_path, tool
+from agent.tools.base import ToolArgs, ToolResult, Workspace
+from agent.tools.common import Refused, ToolConfig, read_text, relative, resolve_path, tool
 
 DEFAULT_RADIUS = 15
 MAX_RADIUS = 100

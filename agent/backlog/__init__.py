@@ -1,1 +1,1 @@
-"""backlog.yml: the data model, validation with precise errors, and round-trip I/O."""
+"""The backlog: backlog.yml (model, validation, round-trip I/O), WSJF scoring and run records."""

@@ -12,7 +12,7 @@ from agent.backlog.models import BACKLOG_VERSION, Backlog, BacklogItem
 from agent.backlog.validate import ALIASES, validate_backlog
 from agent.backlog.yamlio import FastYAMLError, fast_load
 from agent.errors import InputError
-from agent.fsutil import atomic_write_text, locked
+from agent.system.fsutil import atomic_write_text, locked
 
 NEW_FILE_HEADER = (
     "# Backlog for `agent` (docs/backlog.md describes every field).\n"

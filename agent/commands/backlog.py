@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from agent.backlog.models import Status, format_timestamp
+from agent.backlog.scoring import ScoredItem, rank
 from agent.backlog.store import read_backlog
 from agent.commands.common import git_root, parse_now
+from agent.config.settings import Settings, load_settings
 from agent.errors import InputError
-from agent.scoring import ScoredItem, rank
-from agent.settings import Settings, load_settings
 
 
 def show_backlog(

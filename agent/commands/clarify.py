@@ -8,14 +8,14 @@ from pathlib import Path
 
 from agent.commands.common import git_root
 from agent.commands.run import ask_human, console
+from agent.config.settings import Settings, load_settings
 from agent.graph.clarify import apply_answer, clarify_ask_unattended, clarify_draft
-from agent.graph.context import RunContext, RunOptions
 from agent.graph.items import load_item
 from agent.graph.lazy_model import LazyModel
+from agent.graph.run_context import RunContext, RunOptions
 from agent.graph.state import ItemState, RunState
 from agent.llm.endpoint import resolve_endpoint
 from agent.llm.protocol import ChatModel
-from agent.settings import Settings, load_settings
 
 
 def clarify_command(
@@ -77,7 +77,7 @@ def issue_replies(root: Path, settings: Settings, item_id: str) -> list[str]:
 
 def load_item_or_fail(root: Path, settings: object, item_id: str) -> str:
     """The item's title (raises a clear error when the id is unknown)."""
-    from agent.settings import Settings
+    from agent.config.settings import Settings
 
     assert isinstance(settings, Settings)
     ctx = RunContext(root, settings, RunOptions(), None, "json")

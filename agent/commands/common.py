@@ -35,7 +35,7 @@ def resolve_repo(repo: Path) -> Path:
 
 def git_root(repo: Path) -> Path:
     """Return the working tree root of the git repository at `repo`, or fail clearly (exit 2)."""
-    from agent.gitutil import open_repo
+    from agent.workspace.gitutil import open_repo
 
     root = resolve_repo(repo)
     git_repo = open_repo(root)

@@ -8,7 +8,7 @@ from pathlib import Path
 from agent.commands.run import console, interactive_terminal, run_command
 from agent.demo import create_demo_repo
 from agent.errors import ExitCode
-from agent.graph.context import RunOptions
+from agent.graph.run_context import RunOptions
 
 DEMO_SOURCES = ("comments", "tests", "backlog")
 

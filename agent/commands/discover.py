@@ -9,10 +9,10 @@ from typing import Any
 
 from agent.backlog.models import BacklogItem
 from agent.commands.common import parse_now, resolve_repo
+from agent.config.settings import Settings, load_settings
 from agent.discovery.engine import Discovery, discover, parse_sources
 from agent.discovery.merge import counts_by
 from agent.errors import InputError
-from agent.settings import Settings, load_settings
 
 
 def run_discover(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from agent.commands.common import git_root
-from agent.settings import load_settings
+from agent.config.settings import load_settings
 
 
 def show_forge_status(repo: Path, as_json: bool) -> None:

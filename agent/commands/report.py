@@ -9,13 +9,13 @@ from pathlib import Path
 import typer
 
 from agent.commands.common import git_root, parse_now, parse_time
+from agent.config.report import FORMATS
+from agent.config.settings import load_settings
 from agent.errors import InputError
-from agent.fsutil import atomic_write_text
-from agent.gitutil import ensure_excluded, open_repo
 from agent.report.build import Request, build_report, relative, report_stem
 from agent.report.models import Report
-from agent.report.settings import FORMATS
-from agent.settings import load_settings
+from agent.system.fsutil import atomic_write_text
+from agent.workspace.gitutil import ensure_excluded, open_repo
 
 
 def _json(report: Report) -> str:

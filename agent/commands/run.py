@@ -15,10 +15,10 @@ from rich.prompt import Prompt
 from rich.table import Table
 
 from agent.commands.common import git_root, parse_now
-from agent.forge.settings import ForgeSettings
-from agent.graph.context import RunOptions
-from agent.graph.state import Outcome, RunState
-from agent.settings import load_settings
+from agent.config.forge import ForgeSettings
+from agent.config.settings import load_settings
+from agent.graph.run_context import RunOptions
+from agent.graph.state import CycleOutcome, RunState
 
 console = Console(stderr=False)
 CHOICES = "[a]ccept, [e]dit, [r]eply to the questions, [s]kip"
@@ -141,7 +141,7 @@ def print_summary(root: Path, state: RunState) -> None:
     for column in ("item", "outcome", "branch", "tokens", "time"):
         table.add_column(column, no_wrap=column != "branch")
     for result in state.results:
-        style = "green" if result.outcome is Outcome.RESOLVED else "red"
+        style = "green" if result.outcome is CycleOutcome.RESOLVED else "red"
         table.add_row(
             result.item_id,
             f"[{style}]{result.outcome.value}[/]",
@@ -151,7 +151,7 @@ def print_summary(root: Path, state: RunState) -> None:
         )
     console.print(table)
     for result in state.results:
-        if result.outcome is Outcome.RESOLVED:
+        if result.outcome is CycleOutcome.RESOLVED:
             console.print(
                 f"[green]✓[/] {result.item_id}: review branch {result.branch}, "
                 f"PR description {result.pr_path}"

@@ -8,9 +8,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from agent.backlog.runs import ItemOutcome, RunOutcome, RunSummary, read_runs
 from agent.commands.common import git_root
 from agent.llm.trajectory import RUNS_DIR, latest_run, run_totals
-from agent.runs import ItemOutcome, RunOutcome, RunSummary, read_runs
 
 
 def show_status(repo: Path, as_json: bool) -> None:

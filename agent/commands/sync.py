@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from agent.commands.common import git_root
-from agent.settings import load_settings
+from agent.config.settings import load_settings
 
 
 def sync_command(repo: Path, item_id: str | None, as_json: bool) -> int:

@@ -8,8 +8,8 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
-from agent import proc
 from agent.errors import InputError
+from agent.system import proc
 
 SKIP = {"__pycache__", ".pytest_cache"}
 DEMO_ENV = {

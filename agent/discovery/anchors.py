@@ -10,10 +10,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from agent.discovery.comments import CommentLine, Marker
+from agent.discovery.model import CommentLine, Marker
 
 SCOPE_LEAD = re.compile(r"([ \t]*)(?:async[ \t]+)?")
 SCOPE_WORD = re.compile(r"(?:def|class)[ \t]+(\w+)")

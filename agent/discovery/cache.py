@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agent.fsutil import atomic_write_text
+from agent.system.fsutil import atomic_write_text
 
 CACHE_VERSION = 4
 CACHE_FILE = Path(".agent") / "cache" / "comments.json"

@@ -14,11 +14,11 @@ import io
 import itertools
 import re
 import tokenize
-from dataclasses import dataclass
 from functools import cache
 
 from agent.discovery.anchors import with_anchors
 from agent.discovery.languages import PYTHON, Syntax, lexer, syntax_for
+from agent.discovery.model import CommentLine, Marker
 
 TAGS = ("TODO", "FIXME", "HACK", "XXX", "BUG")
 TAG_BYTES = tuple(tag.lower().encode() for tag in TAGS)
@@ -33,30 +33,6 @@ MARKER = re.compile(
 DECORATION = re.compile(r"^[\s*#/!;:\-]*")
 MAX_TEXT = 500
 CONTINUATION_MAX = 50
-
-
-@dataclass(frozen=True)
-class CommentLine:
-    """One physical line of comment text."""
-
-    line: int
-    column: int
-    text: str
-    own_line: bool
-    group: int
-    """Lines of one comment share a group (only block comments span several lines)."""
-    block: bool = False
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A marker found in a comment: tag, 1-based line, its joined text and anchor."""
-
-    tag: str
-    line: int
-    text: str
-    ref: str = ""
-    anchor: str = ""
 
 
 def candidate_lines(data: bytes) -> list[int]:

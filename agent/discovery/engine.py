@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 from agent.backlog.models import Backlog, BacklogItem
+from agent.config.discovery_defaults import KNOWN_SOURCES
+from agent.config.settings import Settings
 from agent.discovery.cache import ScanCache, ensure_excluded
-from agent.discovery.defaults import KNOWN_SOURCES
 from agent.discovery.files import FileList, check_repo, list_files
 from agent.discovery.merge import MergeReport, merge
 from agent.discovery.model import SourceResult
 from agent.errors import InputError
-from agent.settings import Settings
 
 
 @dataclass
@@ -93,11 +93,11 @@ def run_sources(root: Path, settings: Settings, sources: Sequence[str]) -> list[
         results.append(discover_comments(root, files, discovery, cache))
         cache.save()
     if "tests" in sources:
-        from agent.discovery.checks import discover_tests
+        from agent.discovery.tests_and_lint import discover_tests
 
         results.append(discover_tests(root, settings.tests))
     if "lint" in sources:
-        from agent.discovery.checks import discover_lint
+        from agent.discovery.tests_and_lint import discover_lint
 
         results.append(discover_lint(root))
     if "security" in sources and files is not None:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agent.discovery import defaults
+from agent.config import discovery_defaults as defaults
 from agent.discovery.model import Found
 from agent.errors import AgentError
 

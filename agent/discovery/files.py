@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from agent import proc
 from agent.errors import InputError
+from agent.system import proc
 
 BINARY_SNIFF_BYTES = 8000
 GIT_TIMEOUT_S = 60.0

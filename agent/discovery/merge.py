@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from agent.backlog.models import Backlog, BacklogItem, ItemType, Source, Status
+from agent.config.discovery import DiscoverySettings
 from agent.discovery.identity import make_id, normalize
 from agent.discovery.model import BANDIT_CODE, Found
-from agent.discovery.settings import DiscoverySettings
-from agent.testfiles import function_id
+from agent.testrun.testfiles import function_id
 
 DISCOVERED_KINDS = ("comments", "tests", "lint", "security", "issues", "ci", "perf")
 SIMILAR = 0.6

@@ -1,4 +1,5 @@
-"""What a discovery source returns: findings with their identity, before they meet the backlog."""
+"""What discovery sources share: findings with their identity (before they meet the backlog), and
+the comment lines and markers the comment scanner and the anchor finder pass between them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ GUARDED = (
 
 def guarded(path: str | None) -> str | None:
     """Why an item whose fix edits `path` cannot be worked by the agent (a test file), else None."""
-    from agent.testfiles import is_test_file
+    from agent.testrun.testfiles import is_test_file
 
     return GUARDED.format(path=path) if path and is_test_file(path) else None
 
@@ -93,3 +94,27 @@ class CommentOptions(Protocol):
     @property
     def todo_type(self) -> str:
         """Item type of TODO markers."""
+
+
+@dataclass(frozen=True)
+class CommentLine:
+    """One physical line of comment text."""
+
+    line: int
+    column: int
+    text: str
+    own_line: bool
+    group: int
+    """Lines of one comment share a group (only block comments span several lines)."""
+    block: bool = False
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A marker found in a comment: tag, 1-based line, its joined text and anchor."""
+
+    tag: str
+    line: int
+    text: str
+    ref: str = ""
+    anchor: str = ""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent import proc
 from agent.discovery.cache import ScanCache
-from agent.discovery.comments import Marker, scan_bytes
+from agent.discovery.comments import scan_bytes
 from agent.discovery.files import FileList, RepoFile, blob_id, read_file
 from agent.discovery.identity import fingerprint, normalize, number_duplicates
 from agent.discovery.languages import FILENAMES, PYTHON, syntax_for
-from agent.discovery.model import CommentOptions, Found, SourceResult
-from agent.secrets import redact
+from agent.discovery.model import CommentOptions, Found, Marker, SourceResult
+from agent.scanners.secrets import redact
+from agent.system import proc
 
 # Whole-word, any-case fixed strings: git's fastest search, a superset of the candidates.
 GREP_WORDS = ("todo", "fixme", "hack", "xxx", "bug")

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from agent.config.discovery import DiscoverySettings
 from agent.discovery.files import FileList, read_file
 from agent.discovery.identity import fingerprint
 from agent.discovery.model import BANDIT_CODE, Found, SourceResult, guarded
-from agent.discovery.settings import DiscoverySettings
-from agent.scanners import Finding, run_bandit
-from agent.secrets import find_secrets, is_env_file, redact
-from agent.testfiles import is_test_file
+from agent.scanners.lint import Finding, run_bandit
+from agent.scanners.secrets import find_secrets, is_env_file, redact
+from agent.testrun.testfiles import is_test_file
 
 LINES_MAX = 20
 QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 
 from agent import __version__
+from agent.config.forge import ForgeSettings
 from agent.forge.errors import ForgeError, transient
 from agent.forge.etags import EtagCache
-from agent.forge.settings import ForgeSettings
 
 API_VERSION = "2022-11-28"
 

@@ -7,12 +7,12 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from agent import proc
+from agent.config.forge import ForgeSettings
 from agent.errors import InputError
 from agent.forge.client import GitHub
 from agent.forge.errors import ForgeError
 from agent.forge.etags import EtagCache
-from agent.forge.settings import ForgeSettings
+from agent.system import proc
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 # https://host/owner/name(.git), ssh://git@host/owner/name(.git), git@host:owner/name(.git)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from agent.config.forge import ForgeSettings
 from agent.discovery.model import SourceResult
 from agent.forge.connect import open_forge
-from agent.forge.settings import ForgeSettings
 
 
 def discover_forge(

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from agent.backlog.models import BacklogItem
+from agent.config.forge import ForgeSettings
 from agent.forge.client import GitHub
 from agent.forge.connect import open_forge
 from agent.forge.issues import issue_number
-from agent.forge.settings import ForgeSettings
 
 MARKER = "<!-- agent:escalation {item_id} -->"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.fsutil import atomic_write_text
+from agent.system.fsutil import atomic_write_text
 
 CACHE_FILE = Path(".agent") / "forge" / "etags.json"
 

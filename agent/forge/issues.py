@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.config.forge import ForgeSettings
 from agent.discovery.identity import fingerprint
 from agent.discovery.model import Found, SourceResult
 from agent.forge.client import GitHub
 from agent.forge.labels import criteria, item_scores, item_type, label_rules
-from agent.forge.settings import ForgeSettings
 
 MAX_BODY = 4000
 ISSUE_PREFIX = "GH-"

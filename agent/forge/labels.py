@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from agent.forge.settings import SCORE_NAMES, ForgeSettings, LabelRule
+from agent.config.forge import SCORE_NAMES, ForgeSettings, LabelRule
 
 DEFAULT_TYPE = "feature"
 TASK = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+(.+?)\s*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.backlog.models import BacklogItem
-from agent.forge.settings import ForgeSettings
+from agent.config.forge import ForgeSettings
 
 
 def pr_title_and_body(description: str, item: BacklogItem) -> tuple[str, str]:

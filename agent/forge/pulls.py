@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent import proc
 from agent.forge.client import GitHub
 from agent.forge.errors import transient
+from agent.system import proc
 
 CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
 

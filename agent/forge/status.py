@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from agent.config.forge import ForgeSettings
 from agent.forge.connect import open_forge
-from agent.forge.settings import ForgeSettings
 
 
 @dataclass(frozen=True)

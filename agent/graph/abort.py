@@ -11,15 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from agent.backlog.models import Status
+from agent.backlog.runs import RunOutcome
 from agent.errors import AgentError
 from agent.forge.errors import ForgeUnavailable
-from agent.graph.context import RunContext
 from agent.graph.macro import set_item_status
+from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState, RunState
 from agent.graph.summary import write_summary
 from agent.llm.protocol import ModelError
-from agent.runs import RunOutcome
-from agent.workspace import discard_workspace
+from agent.workspace.worktree import discard_workspace
 
 RESUMABLE = (ModelError, ForgeUnavailable, KeyboardInterrupt)
 

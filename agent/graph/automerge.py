@@ -14,13 +14,14 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from agent import gitutil, proc
-from agent.graph.context import RunContext
+from agent.backlog.scoring import score_item
+from agent.config.scope import auto_approval, load_scope
 from agent.graph.items import load_item
+from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState
-from agent.scope import auto_approval, load_scope
-from agent.scoring import score_item
 from agent.sync.ffmerge import ff_checked_out
+from agent.system import proc
+from agent.workspace import gitutil
 
 
 def try_auto_merge(ctx: RunContext, item: ItemState, base: str, now: datetime) -> tuple[bool, str]:

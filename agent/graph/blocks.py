@@ -10,8 +10,9 @@ A block names its file on the line before it, then:
 
 Parsing tolerates code fences, prose and sloppy markers (5-9 marker characters, spacing); a block
 without a path takes the previous block's file, the first one the focus file. The SEARCH text is
-found through tools.edit.replace_block (exact, then whitespace-insensitive) in the text the model
-was shown (secrets redacted); the secrets are put back (agent.unredact) before anything is written.
+found through agent.tools.edit.replace_block (exact, then whitespace-insensitive) in the text the
+model was shown (secrets redacted); the secrets are put back (agent.scanners.unredact) before
+anything is written.
 Every block must apply, or no file changes.
 """
 
@@ -22,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.fsutil import atomic_write_text
 from agent.graph.editable import path_problem
-from agent.unredact import restore_secrets, shown_text
-from tools.common import Refused
-from tools.edit import replace_block
+from agent.scanners.unredact import restore_secrets, shown_text
+from agent.system.fsutil import atomic_write_text
+from agent.tools.common import Refused
+from agent.tools.edit import replace_block
 
 SEARCH = re.compile(r"^\s*<{5,9}\s*SEARCH\b", re.IGNORECASE)
 DIVIDER = re.compile(r"^\s*={5,9}\s*$")

@@ -15,8 +15,6 @@ import time
 from typing import Any
 
 from agent.graph import guard
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import failure_lines, read_source
 from agent.graph.common import (
     block,
     budget_block,
@@ -28,20 +26,22 @@ from agent.graph.common import (
     update,
     workspace_for,
 )
-from agent.graph.context import RunContext
 from agent.graph.editable import editable_files
 from agent.graph.green import GREEN_TOOLS, focus_files
+from agent.graph.item_checks import is_test_file
 from agent.graph.items import load_item
 from agent.graph.loop import edit_tools, file_state, run_loop
 from agent.graph.rewrite import rewrite_attempts, rewrite_enabled
+from agent.graph.run_context import RunContext
+from agent.graph.sources import failure_lines, read_source
 from agent.graph.state import ItemState, Phase, RunState
 from agent.graph.verify import branch_diff, regression_feedback, suite_green
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
-from agent.prompting import render
-from agent.workspace import ItemWorkspace
-from tools.registry import available_tools
+from agent.text.prompting import render
+from agent.tools.registry import available_tools
+from agent.workspace.worktree import ItemWorkspace
 
 MAX_FILES = 2
 

@@ -18,12 +18,12 @@ from langgraph.types import interrupt
 from agent.backlog.models import BacklogItem, Status
 from agent.backlog.store import update_backlog
 from agent.graph.common import block, budget_block, current, record, session_for, update
-from agent.graph.context import RunContext
 from agent.graph.items import load_item
+from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Request
-from agent.prompting import render
+from agent.text.prompting import render
 
 SUCCESS_DEFINED = frozenset({"tests", "lint", "security"})
 DRAFT_SCHEMA: dict[str, Any] = {

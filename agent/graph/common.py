@@ -7,17 +7,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.gitutil import restore_worktree, worktree_tree
-from agent.graph.context import RunContext
+from agent.graph.run_context import RunContext
 from agent.graph.state import Blocked, ItemState, PhaseRecord, RunState
 from agent.llm.budget import BudgetExceeded, Ledger
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
-from agent.prompting import render
-from agent.secrets import redact
-from agent.textcut import cut_tokens
-from agent.tokens import encoding
-from agent.workspace import ItemWorkspace, open_workspace
+from agent.scanners.secrets import redact
+from agent.text.prompting import render
+from agent.text.textcut import cut_tokens
+from agent.text.tokens import encoding
+from agent.workspace.gitutil import restore_worktree, worktree_tree
+from agent.workspace.worktree import ItemWorkspace, open_workspace
 
 OUTPUT_TOKENS = 1200
 

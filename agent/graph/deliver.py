@@ -7,16 +7,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent import proc
 from agent.backlog.models import BacklogItem, ItemType
-from agent.fsutil import atomic_write_text
+from agent.backlog.scoring import score_item
 from agent.graph.common import block, current, record, update, workspace_for
-from agent.graph.context import RunContext
 from agent.graph.items import load_item
+from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState, Phase, RunState
-from agent.prompting import render
-from agent.scoring import score_item
-from agent.workspace import ItemWorkspace
+from agent.system import proc
+from agent.system.fsutil import atomic_write_text
+from agent.text.prompting import render
+from agent.workspace.worktree import ItemWorkspace
 
 COMMIT_KIND = {
     ItemType.BUG: "fix",
@@ -144,8 +144,8 @@ def _head_if_committed(ws: ItemWorkspace, item_id: str) -> str | None:
 
 
 def write_evidence(ctx: RunContext, state: RunState, item: ItemState) -> Path:
-    """Write .agent/evidence/<id>.json in the agent.runs.Evidence schema that reports read."""
-    from agent.runs import DiffStat, Evidence, PhaseEvidence, RedCheck
+    """Write .agent/evidence/<id>.json (agent.backlog.runs.Evidence, the schema reports read)."""
+    from agent.backlog.runs import DiffStat, Evidence, PhaseEvidence, RedCheck
 
     check = item.check
     red = RedCheck(kind=check.kind, target=check.target, rule=check.rule) if check else None

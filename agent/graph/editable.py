@@ -15,11 +15,11 @@ from typing import Any, Literal, cast
 
 from pydantic import Field, create_model
 
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import tracked_python
-from agent.workspace import ItemWorkspace
-from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
-from tools.common import finish, is_allowed
+from agent.graph.item_checks import is_test_file
+from agent.graph.sources import tracked_python
+from agent.tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
+from agent.tools.common import finish, is_allowed
+from agent.workspace.worktree import ItemWorkspace
 
 ENUM_LIMIT = 60
 """Most paths offered as an enum (the old cap, so small repositories see the same schema)."""

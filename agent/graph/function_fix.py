@@ -16,19 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.graph.budgets import CALLS_PER_TRY, Allowance
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import read_source
 from agent.graph.common import clip, system_message
+from agent.graph.item_checks import is_test_file
 from agent.graph.narrow import called_names, calls, first_line
 from agent.graph.rewrite import BLOCK, code_block, shape_problem
+from agent.graph.sources import read_source
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Message, Request
 from agent.llm.session import ModelSession
-from agent.prompting import render
-from agent.secrets import redact
-from agent.textcut import excerpt
-from agent.unredact import restore_secrets
-from agent.workspace import ItemWorkspace
+from agent.scanners.secrets import redact
+from agent.scanners.unredact import restore_secrets
+from agent.text.prompting import render
+from agent.text.textcut import excerpt
+from agent.workspace.worktree import ItemWorkspace
 
 MAX_FUNCTIONS = 3
 FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)

@@ -16,7 +16,7 @@ from langgraph.runtime import Runtime
 
 from agent.graph import ci, clarify, deliver, green, macro, red, verify
 from agent.graph.common import announce, remember_worktree, rewind_worktree
-from agent.graph.context import RunContext
+from agent.graph.run_context import RunContext
 from agent.graph.state import RunState
 
 Node = Callable[[RunState, RunContext], dict[str, Any]]

@@ -11,15 +11,6 @@ from typing import Any
 from agent.backlog.models import BacklogItem
 from agent.graph import guard
 from agent.graph.budgets import Allowance, GreenBudget, green_budget
-from agent.graph.checks import run_check
-from agent.graph.code_context import (
-    failure_lines,
-    file_tokens,
-    files_from_failure,
-    guess_module,
-    imported_modules,
-    read_source,
-)
 from agent.graph.common import (
     block,
     budget_block,
@@ -31,24 +22,33 @@ from agent.graph.common import (
     update,
     workspace_for,
 )
-from agent.graph.context import RunContext
 from agent.graph.editable import editable_files
 from agent.graph.function_fix import function_attempts
+from agent.graph.item_checks import run_check
 from agent.graph.items import load_item
 from agent.graph.localised import Located, green_tool_names, locate, merge_focus
 from agent.graph.loop import LoopResult, edit_tools, file_state, run_loop
 from agent.graph.narrow import Adjust, called_names, narrowing
 from agent.graph.rewrite import fits_rewrite, rewrite_attempts, rewrite_enabled
+from agent.graph.run_context import RunContext
 from agent.graph.search_replace import Target, search_replace_attempts
+from agent.graph.sources import (
+    failure_lines,
+    file_tokens,
+    files_from_failure,
+    guess_module,
+    imported_modules,
+    read_source,
+)
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
-from agent.llm.tokens import count_text
-from agent.prompting import render
-from agent.textcut import Anchor
-from agent.workspace import ItemWorkspace
-from tools.registry import available_tools
+from agent.text.prompting import render
+from agent.text.textcut import Anchor
+from agent.text.tokens import count_text
+from agent.tools.registry import available_tools
+from agent.workspace.worktree import ItemWorkspace
 
 GREEN_TOOLS = ("read_file", "replace_text", "write_file", "run_tests", "run_command")
 

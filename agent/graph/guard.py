@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent import proc
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import tracked_python
 from agent.graph.common import sha256_file
+from agent.graph.item_checks import is_test_file
+from agent.graph.sources import tracked_python
 from agent.graph.state import ItemState
-
-MAX_STRIKES = 2
+from agent.system import proc
 
 
 def violations(root: Path, item: ItemState) -> list[str]:

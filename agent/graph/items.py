@@ -5,7 +5,7 @@ from __future__ import annotations
 from agent.backlog.models import BacklogItem
 from agent.backlog.store import read_backlog
 from agent.errors import InputError
-from agent.graph.context import RunContext
+from agent.graph.run_context import RunContext
 
 
 def load_item(ctx: RunContext, item_id: str) -> BacklogItem:

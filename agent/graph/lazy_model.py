@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 
+from agent.config.settings import Settings
 from agent.llm.endpoint import resolve_endpoint
 from agent.llm.factory import open_model
 from agent.llm.protocol import ChatModel, Completion, Message, Request
-from agent.settings import Settings
 
 
 class LazyModel:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.backlog.models import BacklogItem
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import item_text
+from agent.graph.item_checks import is_test_file
+from agent.graph.sources import item_text
 from agent.graph.state import ItemState
 from agent.localise import Localisation, RepoIndex, build_index, localise, repo_map
 

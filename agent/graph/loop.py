@@ -22,8 +22,8 @@ from agent.graph.editable import limit_paths
 from agent.llm.actions import Action
 from agent.llm.protocol import Message
 from agent.llm.session import ModelSession
-from tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
-from tools.registry import call_tool, tool_by_name
+from agent.tools.base import ToolArgs, ToolResult, ToolSpec, Workspace
+from agent.tools.registry import call_tool, tool_by_name
 
 EDITING_TOOLS = frozenset({"write_file", "replace_text"})
 CHANGING_TOOLS = EDITING_TOOLS | {"run_command"}  # may change files: guard and check after them

@@ -7,18 +7,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agent import gitutil, proc
 from agent.backlog.models import Status
+from agent.backlog.scoring import rank
 from agent.backlog.store import display_path, read_backlog, update_backlog
+from agent.config.scope import LimitBreach, check_pr_limit, load_scope
 from agent.errors import AgentError, InputError
 from agent.graph.automerge import try_auto_merge
-from agent.graph.context import RunContext
 from agent.graph.deliver import write_evidence, write_pr
 from agent.graph.items import load_item
-from agent.graph.state import ItemResult, ItemState, Outcome, RunState
-from agent.scope import LimitBreach, check_pr_limit, load_scope
-from agent.scoring import rank
-from agent.workspace import close_workspace, items_committed_today, open_workspace
+from agent.graph.run_context import RunContext
+from agent.graph.state import CycleOutcome, ItemResult, ItemState, RunState
+from agent.system import proc
+from agent.workspace import gitutil
+from agent.workspace.worktree import close_workspace, items_committed_today, open_workspace
 
 
 def sync(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -184,7 +185,7 @@ def _result(state: RunState, item: ItemState, evidence: Any) -> ItemResult:
     return ItemResult(
         item_id=item.item_id,
         title=item.title,
-        outcome=Outcome.BLOCKED if blocked else Outcome.RESOLVED,
+        outcome=CycleOutcome.BLOCKED if blocked else CycleOutcome.RESOLVED,
         reason=blocked.reason if blocked else "RED failed before, passes after; full suite green",
         decision=blocked.decision if blocked else "",
         phase=blocked.phase if blocked else "",
@@ -203,7 +204,7 @@ def _result(state: RunState, item: ItemState, evidence: Any) -> ItemResult:
 
 
 def _line(result: ItemResult) -> str:
-    if result.outcome is Outcome.RESOLVED:
+    if result.outcome is CycleOutcome.RESOLVED:
         return f"Resolved {result.item_id} on branch {result.branch} ({(result.commit or '')[:10]})"
     return f"Blocked {result.item_id} in {result.phase}: {result.reason[:200]}"
 

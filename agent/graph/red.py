@@ -7,16 +7,6 @@ import time
 from typing import Any
 
 from agent.backlog.models import BacklogItem
-from agent.graph.checks import is_test_file, red_verdict, run_check
-from agent.graph.code_context import (
-    example_test,
-    guess_module,
-    module_name,
-    read_source,
-    strip_fences,
-    test_dir,
-    tracked_python,
-)
 from agent.graph.common import (
     block,
     budget_block,
@@ -29,16 +19,26 @@ from agent.graph.common import (
     update,
     workspace_for,
 )
-from agent.graph.context import RunContext
+from agent.graph.item_checks import is_test_file, red_verdict, run_check
 from agent.graph.items import load_item
+from agent.graph.run_context import RunContext
+from agent.graph.sources import (
+    example_test,
+    guess_module,
+    module_name,
+    read_source,
+    strip_fences,
+    test_dir,
+    tracked_python,
+)
 from agent.graph.state import Check, ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
 from agent.llm.protocol import Request
 from agent.llm.session import ModelSession
-from agent.prompting import render
-from agent.testfiles import function_id
-from agent.testrun import run_tests
-from agent.workspace import ItemWorkspace, slugify
+from agent.testrun.run import run_tests
+from agent.testrun.testfiles import function_id
+from agent.text.prompting import render
+from agent.workspace.worktree import ItemWorkspace, slugify
 
 TEST_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -16,17 +16,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import failure_lines, read_source
 from agent.graph.common import clip, system_message
-from agent.graph.context import RunContext
+from agent.graph.item_checks import is_test_file
+from agent.graph.run_context import RunContext
+from agent.graph.sources import failure_lines, read_source
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Request
 from agent.llm.session import ModelSession
-from agent.llm.tokens import count_text
-from agent.prompting import render
-from agent.unredact import restore_secrets
-from agent.workspace import ItemWorkspace
+from agent.scanners.unredact import restore_secrets
+from agent.text.prompting import render
+from agent.text.tokens import count_text
+from agent.workspace.worktree import ItemWorkspace
 
 REPLY_MARGIN = 1.15
 """A rewrite reply may come out longer than the file (the fix, the model's own tokenizer)."""

@@ -13,18 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent.backlog.runs import SUMMARY_FILE, RunOutcome, RunSummary
+from agent.config.settings import Settings
 from agent.errors import ExitCode, InputError
-from agent.fsutil import atomic_write_text
-from agent.gitutil import ensure_excluded, open_repo
-from agent.graph.context import RunContext, RunOptions
 from agent.graph.lazy_model import LazyModel
-from agent.graph.state import Outcome, RunState
+from agent.graph.run_context import RunContext, RunOptions
+from agent.graph.state import CycleOutcome, RunState
 from agent.graph.summary import write_summary
 from agent.llm.endpoint import resolve_endpoint
 from agent.llm.protocol import ChatModel
 from agent.llm.trajectory import TrajectoryLog, trajectory_path
-from agent.runs import SUMMARY_FILE, RunOutcome, RunSummary
-from agent.settings import Settings
+from agent.system.fsutil import atomic_write_text
+from agent.workspace.gitutil import ensure_excluded, open_repo
 
 Ask = Callable[[dict[str, Any]], dict[str, Any]]
 STATE_DB = Path(".agent") / "state.sqlite"
@@ -163,5 +163,5 @@ def _invoke(graph: Any, payload: Any, config: Any, ctx: RunContext, ask: Ask) ->
 
 def exit_code(state: RunState) -> int:
     """1 when any item ended blocked, else 0 (nothing to do is success)."""
-    blocked = any(result.outcome is Outcome.BLOCKED for result in state.results)
+    blocked = any(result.outcome is CycleOutcome.BLOCKED for result in state.results)
     return ExitCode.ITEM_FAILED if blocked else ExitCode.OK

@@ -1,9 +1,9 @@
 """GREEN's first try for a file too large to rewrite: search/replace blocks (aider's format).
 
-A whole-file rewrite must fit one reply (agent.graph.rewrite.fits_rewrite); a longer module is
-shown as an excerpt around the failure's lines (agent.textcut) and the model answers with blocks
-that may edit several files (agent.graph.blocks). A reply whose blocks do not all apply changes
-nothing and the next sample is told why; the check decides, as for rewrites.
+A whole-file rewrite must fit one reply (agent.graph.rewrite.fits_rewrite); a longer module is shown
+as an excerpt around the failure's lines (agent.text.textcut) and the model answers with blocks that
+may edit several files (agent.graph.blocks). A reply whose blocks do not all apply changes nothing
+and the next sample is told why; the check decides, as for rewrites.
 """
 
 from __future__ import annotations
@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.graph.blocks import apply_blocks, parse_blocks, write_all
-from agent.graph.checks import is_test_file
-from agent.graph.code_context import failure_lines, file_tokens, read_source
 from agent.graph.common import clip, system_message
 from agent.graph.function_fix import source_of_test
+from agent.graph.item_checks import is_test_file
 from agent.graph.loop import Check
 from agent.graph.rewrite import shape_problem
+from agent.graph.sources import failure_lines, file_tokens, read_source
 from agent.graph.state import ItemState, Phase
 from agent.llm.protocol import Message, Request
 from agent.llm.session import ModelSession
-from agent.llm.tokens import count_text
-from agent.prompting import render
-from agent.textcut import Anchor, excerpt
-from agent.workspace import ItemWorkspace
+from agent.text.prompting import render
+from agent.text.textcut import Anchor, excerpt
+from agent.text.tokens import count_text
+from agent.workspace.worktree import ItemWorkspace
 
 TEST_CHARS = 4000
 

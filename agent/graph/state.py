@@ -16,16 +16,16 @@ from agent.llm.budget import Ledger
 __all__ = [
     "Blocked",
     "Check",
+    "CycleOutcome",
     "ItemResult",
     "ItemState",
-    "Outcome",
     "Phase",
     "PhaseRecord",
     "RunState",
 ]
 
 
-class Outcome(StrEnum):
+class CycleOutcome(StrEnum):
     """How an item's micro cycle ended."""
 
     RESOLVED = "resolved"
@@ -121,7 +121,7 @@ class ItemResult(BaseModel):
 
     item_id: str
     title: str
-    outcome: Outcome
+    outcome: CycleOutcome
     reason: str = ""
     decision: str = ""
     phase: str = ""

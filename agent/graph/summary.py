@@ -1,4 +1,4 @@
-"""Write `.agent/runs/<run-id>/summary.json` (the agent.runs schema that `agent report` reads)."""
+"""Write `.agent/runs/<run-id>/summary.json` (agent.backlog.runs: what `agent report` reads)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent.fsutil import atomic_write_text
-from agent.graph.state import ItemResult, ItemState, Outcome, RunState
-from agent.runs import ItemOutcome, RunItem, RunOutcome, RunSummary, TokenUsage
-from agent.settings import Settings
+from agent.backlog.runs import ItemOutcome, RunItem, RunOutcome, RunSummary, TokenUsage
+from agent.config.settings import Settings
+from agent.graph.state import CycleOutcome, ItemResult, ItemState, RunState
+from agent.system.fsutil import atomic_write_text
 
 OUTCOMES = {
-    Outcome.RESOLVED: ItemOutcome.RESOLVED,
-    Outcome.BLOCKED: ItemOutcome.BLOCKED,
-    Outcome.SKIPPED: ItemOutcome.FAILED,
+    CycleOutcome.RESOLVED: ItemOutcome.RESOLVED,
+    CycleOutcome.BLOCKED: ItemOutcome.BLOCKED,
+    CycleOutcome.SKIPPED: ItemOutcome.FAILED,
 }
 
 

@@ -9,10 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from agent import proc
-from agent.gitutil import temporary_checkout
+from agent.config.scope import restricted_rule
 from agent.graph import guard
-from agent.graph.checks import is_test_file
 from agent.graph.common import (
     block,
     clip,
@@ -23,18 +21,20 @@ from agent.graph.common import (
     update,
     workspace_for,
 )
-from agent.graph.context import RunContext
+from agent.graph.item_checks import is_test_file
 from agent.graph.loop import edit_tools, run_loop
+from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState, Phase, RunState
 from agent.llm.budget import BudgetExceeded
-from agent.prompting import render
-from agent.scanners import Finding, run_bandit, run_ruff
-from agent.scope import restricted_rule
-from agent.secrets import find_secrets
-from agent.testfiles import selects
-from agent.testrun import run_tests
-from agent.workspace import ItemWorkspace
-from tools.registry import available_tools
+from agent.scanners.lint import Finding, run_bandit, run_ruff
+from agent.scanners.secrets import find_secrets
+from agent.system import proc
+from agent.testrun.run import run_tests
+from agent.testrun.testfiles import selects
+from agent.text.prompting import render
+from agent.tools.registry import available_tools
+from agent.workspace.gitutil import temporary_checkout
+from agent.workspace.worktree import ItemWorkspace
 
 
 def refactor(state: RunState, ctx: RunContext) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def branch_diff(ws: ItemWorkspace) -> str:
 
 def suite_green(ws: ItemWorkspace, ctx: RunContext, item: ItemState) -> tuple[bool, str]:
     """Whole suite: no failure beyond those that failed before the item (the RED test must pass)."""
-    from tools.tests import summarize
+    from agent.tools.tests import summarize
 
     run = run_tests(ws.root, ctx.settings.tests)
     if run.timed_out or run.report is None:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from agent.llm.protocol import Completion, Request
-from tools.base import ToolArgs, ToolSpec
+from agent.tools.base import ToolArgs, ToolSpec
 
 Mode = Literal["native", "json"]
 

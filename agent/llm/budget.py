@@ -6,8 +6,8 @@ import math
 
 from pydantic import BaseModel, Field
 
+from agent.config.model import DEFAULT_PRICES, ModelSettings, Price
 from agent.llm.protocol import Usage
-from agent.llm.settings import DEFAULT_PRICES, ModelSettings, Price
 
 FREE = Price(input=0.0, output=0.0)
 MIN_CALIBRATION_TOKENS = 256

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 import openai
 
+from agent.config.model import ModelSettings
 from agent.llm.endpoint import Endpoint
 from agent.llm.protocol import Completion, Message, ModelError, Request, ToolCall, Usage
-from agent.llm.settings import ModelSettings
 
 RETRYABLE_STATUS = frozenset({408, 429})
 T = TypeVar("T")

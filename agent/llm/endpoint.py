@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from agent.llm.settings import ModelSettings
+from agent.config.model import ModelSettings
 
 BUNDLED_MODEL = "qwen2.5-coder-1.5b-instruct"
 OPENAI_DEFAULT_MODEL = "gpt-4o-mini"

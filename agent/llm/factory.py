@@ -6,10 +6,10 @@ import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
+from agent.config.model import ModelSettings
 from agent.llm.endpoint import Endpoint, resolve_endpoint
 from agent.llm.local.server import ServerInfo
 from agent.llm.protocol import ChatModel, Completion, Message, ModelError, Request
-from agent.llm.settings import ModelSettings
 
 
 @contextlib.contextmanager

@@ -6,14 +6,14 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from agent.config.model import ModelSettings
 from agent.llm.actions import Action, ActionError, Mode, parse_action, request_for
 from agent.llm.budget import FREE, Ledger, price_for
-from agent.llm.context import fit_messages
+from agent.llm.context_window import count_messages, fit_messages, message_text
 from agent.llm.protocol import ChatModel, Completion, Message, Request, Usage
-from agent.llm.settings import ModelSettings
-from agent.llm.tokens import count_messages, count_text, message_text
 from agent.llm.trajectory import TrajectoryLog
-from tools.base import ToolResult, ToolSpec
+from agent.text.tokens import count_text
+from agent.tools.base import ToolResult, ToolSpec
 
 REPAIR_PROMPT = (
     "Your last reply was not a valid action: {error}\n"

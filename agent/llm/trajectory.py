@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.secrets import redact
+from agent.scanners.secrets import redact
 
 RUNS_DIR = Path(".agent") / "runs"
 FILE_NAME = "trajectory.jsonl"

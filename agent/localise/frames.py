@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.testfiles import is_test_file
+from agent.testrun.testfiles import is_test_file
 
 PYTEST_FRAME = re.compile(
     r"^(?P<path>[^\s:\"'<>|][^:\n\"]*?\.py):(?P<line>\d+):(?: in (?P<func>[\w.<>]+))?", re.M

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from agent import proc
 from agent.localise.parse import Definition, ParsedModule, parse_source
+from agent.system import proc
 
 MAX_INDEX_BYTES = 1_500_000
 MAX_REEXPORT_HOPS = 4

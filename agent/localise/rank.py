@@ -21,7 +21,7 @@ from agent.localise.index import RepoIndex, build_index
 from agent.localise.models import Localisation
 from agent.localise.terms import grep_fixed, identifiers, literals, mentions, specific
 from agent.localise.votes import Ballot
-from agent.testfiles import is_test_file
+from agent.testrun.testfiles import is_test_file
 
 FRAME_TOP = 10.0
 FRAME_MIN = 4.0

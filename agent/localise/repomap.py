@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-from agent.llm.tokens import count_text
 from agent.localise.index import ModuleInfo, RepoIndex, build_index
 from agent.localise.models import Localisation
-from agent.testfiles import is_test_file
+from agent.testrun.testfiles import is_test_file
+from agent.text.tokens import count_text
 
 HEADER = "Repository map (line: signature):"
 NOTE_RESERVE = 60

@@ -7,7 +7,7 @@ import keyword
 import re
 from pathlib import Path
 
-from agent import proc
+from agent.system import proc
 
 IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]{2,}(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 QUOTED = re.compile(r"'([^'\n]{4,80})'|\"([^\"\n]{4,80})\"")

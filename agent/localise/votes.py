@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from agent.localise.models import RankedFile, RankedFunction
 from agent.localise.parse import Definition
-from agent.testfiles import is_test_file
+from agent.testrun.testfiles import is_test_file
 
 BONUS_EACH = 0.5
 BONUS_CAP = 1.5

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from agent.localise.models import RankedFile
-from agent.secrets import redact
+from agent.scanners.secrets import redact
 
 RADIUS = 6
 MAX_SPAN = 60

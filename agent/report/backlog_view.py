@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from agent.backlog.models import Backlog, BacklogItem, Status, format_timestamp
+from agent.backlog.scoring import Priority, ScoredItem, next_actionable, rank, score_item
+from agent.config.settings import ScoringSettings
 from agent.report.models import (
     BacklogRow,
     BacklogSection,
@@ -16,8 +18,6 @@ from agent.report.models import (
     Summary,
     TimelinePoint,
 )
-from agent.scoring import Priority, ScoredItem, next_actionable, rank, score_item
-from agent.settings import ScoringSettings
 
 WEEK = timedelta(days=7)
 
@@ -92,7 +92,7 @@ def backlog_section(
         counts[scored.item.status.value][scored.score.priority.value] += 1
     return BacklogSection(
         provenance=stamp.provenance(
-            f"{source}; agent.scoring.rank at {format_timestamp(stamp.measured_at)}"
+            f"{source}; agent.backlog.scoring.rank at {format_timestamp(stamp.measured_at)}"
         ),
         items=[_row(position, scored) for position, scored in enumerate(ranked, start=1)],
         escalations=[

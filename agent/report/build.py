@@ -9,15 +9,15 @@ from pathlib import Path
 
 import git
 
+from agent.backlog.runs import ItemOutcome, RunSummary, read_evidence, read_runs
 from agent.backlog.store import read_backlog
+from agent.config.settings import Settings
 from agent.errors import InputError
-from agent.gitutil import head_sha, open_repo
 from agent.report.backlog_view import backlog_section, next_actions, summary, timeline
 from agent.report.delivery import delivery_section
 from agent.report.models import Period, Report, RunItemRow, RunRow, Runs, Stamp
 from agent.report.quality import quality_section, skipped_quality
-from agent.runs import ItemOutcome, RunSummary, read_evidence, read_runs
-from agent.settings import Settings
+from agent.workspace.gitutil import head_sha, open_repo
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import git
 
+from agent.backlog.runs import ItemOutcome, RunItem, RunSummary
 from agent.report import dora
 from agent.report.models import Delivery, Figure, Period, Stamp
-from agent.runs import ItemOutcome, RunItem, RunSummary
 
 NO_RUNS = "no runs recorded"
 

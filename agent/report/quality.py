@@ -8,13 +8,13 @@ from pathlib import Path
 
 import git
 
-from agent import proc
-from agent.gitutil import temporary_checkout
-from agent.junit import Outcome
+from agent.config.settings import TestSettings
 from agent.report.models import Figure, Quality, Stamp
-from agent.scanners import ScanResult, run_bandit, run_ruff
-from agent.settings import TestSettings
-from agent.testrun import TestRun, run_tests, start_failure
+from agent.scanners.lint import ScanResult, run_bandit, run_ruff
+from agent.system import proc
+from agent.testrun.junit import TestOutcome
+from agent.testrun.run import TestRun, run_tests, start_failure
+from agent.workspace.gitutil import temporary_checkout
 
 DISCOVERY_MISSING = "not measured: discovery source not installed"
 PYTEST = ("python", "-m", "pytest")
@@ -23,8 +23,8 @@ PROBE = "python -c 'import coverage' (in the checkout)"
 
 def marker_counts(root: Path) -> dict[str, int] | None:
     """Count TODO/FIXME/HACK/XXX/BUG markers in real comments under `root` (agent.discovery)."""
+    from agent.config.settings import load_settings
     from agent.discovery.scan_comments import count_markers
-    from agent.settings import load_settings
 
     return count_markers(root, load_settings(root).discovery)
 
@@ -111,10 +111,10 @@ def _test_figures(run: TestRun, tests: TestSettings, stamp: Stamp) -> dict[str, 
     reason = f"not measured: {failure}" if failure else reason
     counts: dict[str, int | None] = {
         "tests_total": len(report.cases) if report else None,
-        "tests_passed": report.count(Outcome.PASSED) if report else None,
-        "tests_failed": report.count(Outcome.FAILED) if report else None,
-        "tests_errors": report.count(Outcome.ERROR) if report else None,
-        "tests_skipped": report.count(Outcome.SKIPPED) if report else None,
+        "tests_passed": report.count(TestOutcome.PASSED) if report else None,
+        "tests_failed": report.count(TestOutcome.FAILED) if report else None,
+        "tests_errors": report.count(TestOutcome.ERROR) if report else None,
+        "tests_skipped": report.count(TestOutcome.SKIPPED) if report else None,
     }
     return {name: stamp.figure(value, "tests", source, reason) for name, value in counts.items()}
 

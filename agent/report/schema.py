@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from agent.fsutil import atomic_write_text
 from agent.report.models import SCHEMA_VERSION, Report
+from agent.system.fsutil import atomic_write_text
 
 DEFAULT_PATH = Path("docs/report-schema.json")
 

@@ -2,7 +2,7 @@
 
 A branch is under review when its backlog item is PR and links `branch:<name>`. It is rebased in
 a temporary worktree (agent.sync.rebase), its RED check and the suite are re-run there
-(agent.sync.checks), it is pushed with a lease when the forge remote already has it, and only then
+(agent.sync.recheck), it is pushed with a lease when the forge remote already has it, and only then
 is the local branch moved (guarded by its old sha). A conflict or a failing check makes the item
 BLOCKED with the files and the decision needed; the branch keeps its sha.
 """
@@ -15,13 +15,14 @@ from pathlib import Path
 
 import git
 
-from agent import gitutil, proc
 from agent.backlog.models import BacklogItem, Status
 from agent.backlog.store import read_backlog, update_backlog
+from agent.config.settings import Settings
 from agent.errors import AgentError, InputError
-from agent.settings import Settings
-from agent.sync.checks import red_check, verify
 from agent.sync.rebase import Rebased, rebased
+from agent.sync.recheck import red_check, verify
+from agent.system import proc
+from agent.workspace import gitutil
 
 SHOWN = 8
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent import proc
+from agent.system import proc
 
 
 def ff_checked_out(

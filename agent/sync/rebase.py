@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent import proc
+from agent.system import proc
 
 RERERE = ("-c", "rerere.enabled=true", "-c", "rerere.autoupdate=true", "-c", "commit.gpgsign=false")
 REPLAYED = re.compile(r"^(?:Resolved|Staged) '(.+?)' using previous resolution\.?$", re.MULTILINE)

@@ -14,8 +14,8 @@ from xml.etree import ElementTree
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from agent import proc  # noqa: E402
-from agent.junit import Outcome, TestCase, node_id, parse_junit  # noqa: E402
+from agent.system import proc  # noqa: E402
+from agent.testrun.junit import TestCase, TestOutcome, node_id, parse_junit  # noqa: E402
 
 TASKS_DIR = Path(__file__).resolve().parent / "tasks"
 GIT_ENV = {
@@ -115,7 +115,9 @@ def make_repo(task: Task, target: Path) -> str:
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
 
-def pytest_outcomes(root: Path, task: Task, timeout: float = 300) -> tuple[dict[str, Outcome], str]:
+def pytest_outcomes(
+    root: Path, task: Task, timeout: float = 300
+) -> tuple[dict[str, TestOutcome], str]:
     """Run the task's suite in `root`; return outcomes by node id and the output tail."""
     cases, output = pytest_cases(root, task, timeout)
     return {case.node_id: case.outcome for case in cases}, output
@@ -167,25 +169,27 @@ def _env(root: Path, task: Task) -> dict[str, str]:
     return env | {"PYTHONDONTWRITEBYTECODE": "1"} | path
 
 
-def failing(outcomes: dict[str, Outcome]) -> list[str]:
+def failing(outcomes: dict[str, TestOutcome]) -> list[str]:
     """Node ids that did not pass (skips count as passing)."""
-    return sorted(n for n, o in outcomes.items() if o not in (Outcome.PASSED, Outcome.SKIPPED))
+    return sorted(
+        n for n, o in outcomes.items() if o not in (TestOutcome.PASSED, TestOutcome.SKIPPED)
+    )
 
 
-def red_cases(outcomes: dict[str, Outcome], red_test: str) -> dict[str, Outcome]:
+def red_cases(outcomes: dict[str, TestOutcome], red_test: str) -> dict[str, TestOutcome]:
     """The outcomes of the RED test: its node id, or every parametrization of it."""
     return {n: o for n, o in outcomes.items() if n == red_test or n.startswith(f"{red_test}[")}
 
 
-def red_passes(outcomes: dict[str, Outcome], red_test: str) -> bool:
+def red_passes(outcomes: dict[str, TestOutcome], red_test: str) -> bool:
     """The RED test ran and every case of it passed."""
     cases = red_cases(outcomes, red_test)
-    return bool(cases) and all(o == Outcome.PASSED for o in cases.values())
+    return bool(cases) and all(o == TestOutcome.PASSED for o in cases.values())
 
 
-def regressions(outcomes: dict[str, Outcome], baseline: frozenset[str]) -> list[str]:
+def regressions(outcomes: dict[str, TestOutcome], baseline: frozenset[str]) -> list[str]:
     """Baseline tests that did not pass (or did not run)."""
-    good = (Outcome.PASSED, Outcome.SKIPPED)
+    good = (TestOutcome.PASSED, TestOutcome.SKIPPED)
     return sorted(n for n in baseline if outcomes.get(n) not in good)
 
 

@@ -34,7 +34,7 @@ from realverify import Rejected, verify
 from sets import members, real_spec
 from testsplice import carry_tests
 
-from agent import proc
+from agent.system import proc
 
 CACHE = Path(os.environ.get("BENCH_REALREPO", Path.home() / ".cache/agent-bench/realrepo"))
 PYTEST = "pytest>=8,<9"

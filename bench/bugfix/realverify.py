@@ -17,7 +17,7 @@ from typing import Any
 
 from common import Task, git, pytest_cases, red_cases
 
-from agent.junit import Outcome, TestCase
+from agent.testrun.junit import TestCase, TestOutcome
 
 WRONG_REASONS = ("ImportError", "ModuleNotFoundError", "NameError", "SyntaxError", "fixture '")
 NO_SUCH_API = "module '"  # AttributeError: module 'x' has no attribute 'y': a new API, no bug
@@ -29,7 +29,7 @@ class Rejected(Exception):
 
 def wrong_reason(case: TestCase) -> str:
     """Why a failing RED case fails for the wrong reason ("" when it is a real failure)."""
-    if case.outcome != Outcome.FAILED:
+    if case.outcome != TestOutcome.FAILED:
         return f"{case.node_id} {case.outcome.value}: {case.message[:200]}"
     text = f"{case.message}\n{case.details}"
     hits = [w for w in WRONG_REASONS if w in text]
@@ -46,15 +46,15 @@ def verify(harness: Task, repo: Path) -> dict[str, Any]:
     if not red:
         raise Rejected(f"the RED test did not run: {output[-300:]}")
     red_before = [c for c in before if c.node_id in red]
-    if all(c.outcome == Outcome.PASSED for c in red_before):
+    if all(c.outcome == TestOutcome.PASSED for c in red_before):
         raise Rejected("the RED test passes on the buggy release")
-    reasons = [r for c in red_before if c.outcome != Outcome.PASSED and (r := wrong_reason(c))]
+    reasons = [r for c in red_before if c.outcome != TestOutcome.PASSED and (r := wrong_reason(c))]
     if reasons:
         raise Rejected(f"fails for the wrong reason: {reasons[0]}")
-    good = (Outcome.PASSED, Outcome.SKIPPED)
+    good = (TestOutcome.PASSED, TestOutcome.SKIPPED)
     baseline = sorted(c.node_id for c in before if c.outcome in good and c.node_id not in red)
     fixed = after_fix(harness, repo)
-    bad_red = [n for n in red if fixed.get(n) != Outcome.PASSED]
+    bad_red = [n for n in red if fixed.get(n) != TestOutcome.PASSED]
     broken = [n for n in baseline if fixed.get(n) not in good]
     if bad_red or broken:
         raise Rejected(f"after the fix: RED not passing {bad_red[:3]}, broken {broken[:3]}")
@@ -71,7 +71,7 @@ def verify(harness: Task, repo: Path) -> dict[str, Any]:
     }
 
 
-def after_fix(harness: Task, repo: Path) -> dict[str, Outcome]:
+def after_fix(harness: Task, repo: Path) -> dict[str, TestOutcome]:
     """Outcomes with the fixed release's fix files copied in; the tree is restored after."""
     for source in sorted(p for p in (harness.path / "reference").rglob("*") if p.is_file()):
         shutil.copyfile(source, repo / source.relative_to(harness.path / "reference"))

@@ -33,7 +33,7 @@ from meter import start_meter
 from realrepo import tasks_in_set
 from server import start_private_server
 
-from agent import proc
+from agent.system import proc
 
 MODEL = "qwen2.5-coder-1.5b-instruct"
 PEERS = Path(os.environ.get("BENCH_PEERS", "/tmp/peers"))  # noqa: S108

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from agent import proc
 from agent.llm.local import paths
 from agent.llm.local.server import CONTEXT_TOKENS, free_port, healthy, needed_args
+from agent.system import proc
 
 
 def start_private_server(log: Path, threads: int = 2, wait_s: float = 300) -> tuple[int, str]:

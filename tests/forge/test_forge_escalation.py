@@ -10,7 +10,7 @@ import pytest
 from agent.backlog.models import Status
 from agent.commands.clarify import clarify_command
 from agent.forge.escalate import MARKER
-from agent.graph.state import Outcome
+from agent.graph.state import CycleOutcome
 from tests.discovery_support import discover
 from tests.forge.conftest import Forge
 from tests.graph_support import demo, item, options, run_agent, scripted
@@ -46,7 +46,7 @@ def test_a_blocked_issue_item_gets_exactly_one_comment_across_runs(
     for _run in range(2):
         state, code, _lines = run_agent(repo, scripted(draft(QUESTION)), options(item_id="GH-7"))
         [result] = state.results
-        assert code == 1 and result.outcome is Outcome.BLOCKED
+        assert code == 1 and result.outcome is CycleOutcome.BLOCKED
 
     [comment] = forge.state.comments[7]
     assert comment["body"].startswith(MARKER.format(item_id="GH-7"))

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from agent.config.forge import ForgeSettings, LabelRule
 from agent.errors import InputError
 from agent.forge.client import GitHub
 from agent.forge.connect import repository_of
 from agent.forge.errors import ForgeError
 from agent.forge.labels import criteria, item_scores, item_type, label_rules
-from agent.forge.settings import ForgeSettings, LabelRule
 from tests.forge.conftest import Forge
 from tests.forge.fake_github import REPO, TOKEN
 from tests.support import git, make_repo

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from agent.backlog.models import Status
+from agent.config.settings import load_settings
 from agent.forge.errors import ForgeUnavailable
 from agent.forge.publish import pr_title_and_body, publish
 from agent.graph.runner import resume_run
-from agent.graph.state import Outcome
-from agent.settings import load_settings
+from agent.graph.state import CycleOutcome
 from tests.forge.conftest import Forge
 from tests.forge.fake_github import TOKEN
 from tests.forge.test_forge_status import agent
@@ -58,7 +58,7 @@ def test_run_with_pr_pushes_the_branch_and_opens_exactly_one_draft_pr_across_a_r
     state, code = resume_run(repo, json_settings(repo), no_answers, lines.append, scripted())
 
     [result] = state.results
-    assert code == 0 and result.outcome is Outcome.RESOLVED, result.reason
+    assert code == 0 and result.outcome is CycleOutcome.RESOLVED, result.reason
     branch = result.branch
     assert branch is not None
     origin = tmp_path / "origin.git"

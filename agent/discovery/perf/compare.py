@@ -12,8 +12,8 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.config.perf import PerfSettings
 from agent.discovery.perf.results import Measure, Run
-from agent.discovery.perf.settings import PerfSettings
 from agent.discovery.perf.stats import mann_whitney_greater, rank_test_can_decide, welch_interval
 
 

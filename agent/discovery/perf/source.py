@@ -12,13 +12,13 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from agent.discovery.defaults import PERF_BANDS
+from agent.config.discovery_defaults import PERF_BANDS
+from agent.config.perf import PerfSettings
 from agent.discovery.identity import fingerprint
 from agent.discovery.model import Found, SourceResult
 from agent.discovery.perf.asv import benchmark_kinds, read_asv
 from agent.discovery.perf.compare import Comparison, compare_runs, human
 from agent.discovery.perf.results import ResultError, Run, read_pytest_benchmark
-from agent.discovery.perf.settings import PerfSettings
 
 NOT_JUDGED = (
     "no longer compared: the newest benchmark run on every machine lacks `{tag}` or its baseline "

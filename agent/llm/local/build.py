@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.errors import InputError
-from agent.fsutil import atomic_write_text
 from agent.llm.local import paths
 from agent.llm.local.buildconfig import Tier, cmake_flags
 from agent.llm.local.cpu import CpuInfo
 from agent.llm.local.pipinstall import download_sdist
 from agent.llm.local.record import BuildRecord, load_record, new_record, save_record
 from agent.llm.local.weights import ensure_free_space
-from agent.proc import run
+from agent.system.fsutil import atomic_write_text
+from agent.system.proc import run
 
 BUILD_TIMEOUT_S = 3600.0
 BUILD_SPACE = 1_500_000_000

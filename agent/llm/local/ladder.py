@@ -37,7 +37,7 @@ class Rung:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class LadderResult:
     """What setup did to the server and what the smoke test measured."""
 
     action: str
@@ -62,12 +62,12 @@ def rungs(cpu: CpuInfo, existing: BuildRecord | None) -> list[Rung]:
 def prove_server(
     show: Callable[[str], None], rebuild: bool = False, threads: int = 2,
     build: Builder = build_server,
-) -> Outcome:  # fmt: skip
+) -> LadderResult:  # fmt: skip
     """Make sure a llama-server that answers on this CPU is cached; build it if needed."""
     cpu = read_cpu()
     existing = None if rebuild else built_record()
     if existing is not None and existing.verified_on(cpu) is not None:
-        return Outcome("already built and verified on this CPU", existing, None)
+        return LadderResult("already built and verified on this CPU", existing, None)
     record, failures, action = existing, list[tuple[Rung, AgentError]](), "verified on this CPU"
     for rung in rungs(cpu, existing):
         if record is None or record.tier != rung.tier:
@@ -81,7 +81,7 @@ def prove_server(
         stop_server(SMOKE)
         save_record(record := record.model_copy(update={"server_args": list(rung.args)}))
         record = add_verification(record, cpu, seen.prompt_tps, seen.generation_tps)
-        return Outcome(action, record, seen, [f"{r}: {e.lines[0]}" for r, e in failures])
+        return LadderResult(action, record, seen, [f"{r}: {e.lines[0]}" for r, e in failures])
     raise _no_rung_ran(cpu, failures)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agent.errors import InputError
-from agent.proc import ProcResult, run
+from agent.system.proc import ProcResult, run
 
 PIP_TIMEOUT_S = 1800.0
 

@@ -7,9 +7,9 @@ import time
 
 from pydantic import BaseModel, ValidationError
 
-from agent.fsutil import atomic_write_text
 from agent.llm.local import paths
 from agent.llm.local.cpu import CpuInfo
+from agent.system.fsutil import atomic_write_text
 
 
 class Verification(BaseModel):

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from agent.errors import InputError
-from agent.fsutil import atomic_write_text
 from agent.llm.local import paths
 from agent.llm.local.crash import WRAPPER, ServerCrashError, crash_error, exit_status, log_tail
 from agent.llm.local.record import load_record
-from agent.proc import kill_group, pid_alive, spawn
+from agent.system.fsutil import atomic_write_text
+from agent.system.proc import kill_group, pid_alive, spawn
 
 HOST = "127.0.0.1"
 HEALTH_TIMEOUT_S = 180.0

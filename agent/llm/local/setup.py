@@ -17,10 +17,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from agent.fsutil import locked
 from agent.llm.local import paths
-from agent.llm.local.ladder import Outcome, prove_server
+from agent.llm.local.ladder import LadderResult, prove_server
 from agent.llm.local.weights import adopt_existing, fetch_weights, weights_ready
+from agent.system.fsutil import locked
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class SetupResult:
     """What setup did, for the summary line."""
 
     weights: str
-    server: Outcome
+    server: LadderResult
     seconds: float
 
 

@@ -1,0 +1,1 @@
+"""Configuration: settings layers (defaults, pyproject, .agent.toml, AGENT_*) and sections."""

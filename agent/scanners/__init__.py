@@ -1,0 +1,1 @@
+"""Scanners: ruff and bandit findings, secrets found and redacted, and secrets put back."""

@@ -1,0 +1,1 @@
+"""The operating system seam: starting processes and writing files atomically under locks."""

@@ -1,0 +1,1 @@
+"""Text for and from the model: token counts, cuts to a budget, prompt templates."""

@@ -1,0 +1,1 @@
+"""Git and the item workspace: the helpers over gitpython and one worktree per item."""
