@@ -21,6 +21,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "agent.workspace",
             "agent.localise",
             "agent.backlog",
+            "agent.instructions",
         ),
     ),
     ("tools", ("agent.tools",)),

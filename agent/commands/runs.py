@@ -10,6 +10,7 @@ from typing import Any
 
 from agent.backlog.runs import ItemOutcome, RunOutcome, RunSummary, read_runs
 from agent.commands.common import git_root
+from agent.instructions.summary import instruction_summary, status_lines
 from agent.llm.trajectory import RUNS_DIR, latest_run, run_totals
 
 
@@ -18,16 +19,23 @@ def show_status(repo: Path, as_json: bool) -> None:
     root = git_root(repo)
     path = latest_run(root)
     runs = read_runs(root / RUNS_DIR)[-5:]
+    guidance = instruction_summary(root)
+    extra = {"instructions": guidance} if guidance else {}
+    notes = status_lines(guidance) if guidance else []
     if path is None and not runs:
-        print("no runs yet" if not as_json else "null")
+        empty = (json.dumps(extra) if extra else "null") if as_json else "no runs yet"
+        print("\n".join([empty, *([] if as_json else notes)]))
         return
     totals = run_totals(path) if path is not None else None
     progress = in_progress(root)
     if as_json:
         spend = asdict(totals) if totals is not None else {}
         runs_json = [json.loads(run.model_dump_json()) for run in runs]
-        sys.stdout.write(json.dumps({**spend, "in_progress": progress, "runs": runs_json}) + "\n")
+        body = {**spend, "in_progress": progress, "runs": runs_json, **extra}
+        sys.stdout.write(json.dumps(body) + "\n")
         return
+    for line in notes:
+        print(line)
     for run in runs:
         print(_run_line(run))
     if progress:

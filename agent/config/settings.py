@@ -20,12 +20,14 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from agent.config.discovery import DiscoverySettings
 from agent.config.forge import ForgeSettings
+from agent.config.instructions import InstructionSettings
 from agent.config.model import ModelSettings
 from agent.config.report import ReportSettings
 from agent.config.scope import ScopeSettings
 from agent.config.section import Section
 from agent.config.workspace import ToolSettings, WorkspaceSettings
 from agent.errors import InputError
+from agent.instructions.apply import with_hints
 from agent.testrun.pyenv import choose_python
 
 DEFAULT_SCALE = (1, 2, 3, 5, 8, 13)
@@ -149,6 +151,8 @@ class Settings(Section):
     """What `agent discover` scans and the default scores of what it finds."""
     forge: ForgeSettings = ForgeSettings()
     """The forge (GitHub): issues and CI as sources, pushes and pull requests (docs/forge.md)."""
+    instructions: InstructionSettings = InstructionSettings()
+    """The repository's AGENTS.md, CLAUDE.md, ... in the prompts (docs/instructions.md)."""
 
 
 def load_settings(
@@ -182,7 +186,7 @@ def load_settings(
         settings = Settings.model_validate(merged)
     except ValidationError as exc:
         raise InputError(*_describe(exc, origin)) from None
-    return _with_interpreter(settings, repo, environ)
+    return _with_interpreter(with_hints(settings, repo), repo, environ)
 
 
 def _with_interpreter(settings: Settings, repo: Path, env: Mapping[str, str]) -> Settings:

@@ -18,6 +18,7 @@ from langgraph.types import interrupt
 from agent.backlog.models import BacklogItem, Status
 from agent.backlog.store import update_backlog
 from agent.graph.common import block, budget_block, current, record, session_for, update
+from agent.graph.instructed import for_item, with_instructions
 from agent.graph.items import load_item
 from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState, Phase, RunState
@@ -83,7 +84,7 @@ def _draft(
     )
     if item.human_notes:
         prompt += "\nThe human answered:\n" + "\n".join(f"- {note}" for note in item.human_notes)
-    messages = [{"role": "user", "content": prompt}]
+    messages = with_instructions([{"role": "user", "content": prompt}], for_item(ctx, item))
     reply = session.reply(
         messages, item.item_id, Phase.CLARIFY, Request(response_format=RESPONSE_FORMAT)
     )

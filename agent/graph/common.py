@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from agent.graph.instructed import for_workspace, item_focus
 from agent.graph.run_context import RunContext
 from agent.graph.state import Blocked, ItemState, PhaseRecord, RunState
 from agent.llm.budget import BudgetExceeded, Ledger
@@ -26,14 +28,22 @@ def system_message(
     ws: ItemWorkspace, code: bool = False, unit: str = "file", blocks: bool = False
 ) -> Message:
     """The system prompt: one JSON action per turn, a whole `unit` (code), or search/replace."""
-    content = render("system", repo_name=ws.repo_root.name, code=code, unit=unit, blocks=blocks)
+    content = render(
+        "system",
+        repo_name=ws.repo_root.name,
+        code=code,
+        unit=unit,
+        blocks=blocks,
+        instructions=for_workspace(ws).prompt(),
+    )
     return {"role": "system", "content": content}
 
 
 def workspace_for(state: RunState, ctx: RunContext) -> ItemWorkspace:
     """Open (or reuse, after a crash) the worktree of the current item."""
     item = current(state)
-    return open_workspace(ctx.repo, item.item_id, item.title, ctx.settings)
+    ws = open_workspace(ctx.repo, item.item_id, item.title, ctx.settings)
+    return replace(ws, focus=item_focus(ctx, item))
 
 
 def rewind_worktree(state: RunState, ctx: RunContext) -> None:

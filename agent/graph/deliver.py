@@ -10,6 +10,7 @@ from typing import Any
 from agent.backlog.models import BacklogItem, ItemType
 from agent.backlog.scoring import score_item
 from agent.graph.common import block, current, record, update, workspace_for
+from agent.graph.instructed import for_item
 from agent.graph.items import load_item
 from agent.graph.run_context import RunContext
 from agent.graph.state import ItemState, Phase, RunState
@@ -223,6 +224,7 @@ def write_pr(ctx: RunContext, state: RunState, item: ItemState) -> Path:
             "cost_usd": tally.cost_usd if tally else 0.0,
         },
         risk=_risk(item),
+        instructions=for_item(ctx, item).paths,
     )
     path = ctx.repo / ".agent" / "prs" / f"{item.item_id}.md"
     atomic_write_text(path, text)

@@ -76,6 +76,8 @@ class ItemWorkspace:
     title: str = ""
     item_type: str | None = None
     reused: bool = False
+    focus: tuple[str, ...] = ()
+    """The item's own files (its source, its RED test): they pick the nested AGENTS.md."""
 
     @property
     def default_commit_message(self) -> str:
