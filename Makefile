@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup node demo test lint typecheck pytest bench bench-bugfix bench-realrepo realrepo-tasks bench-overhead cassettes docs schema clean
+.PHONY: setup node demo test test-fast lint typecheck pytest bench bench-bugfix bench-realrepo realrepo-tasks bench-overhead cassettes docs schema clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,10 @@ demo: setup
 
 ## test: lint, type-check and run the whole suite offline (what .ci/run runs)
 test: setup lint typecheck pytest
+
+## test-fast: the edit loop: ruff and the tests not marked slow (a few minutes; `make test` runs all)
+test-fast: setup lint
+	$(BIN)/pytest -q -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -30,6 +30,7 @@ TESTS = {
 }
 
 
+@pytest.mark.slow  # two discovery runs with real pytest runs
 def test_failing_test_becomes_one_ready_item_and_resolves_when_fixed(
     tmp_path: Path, run: Run
 ) -> None:

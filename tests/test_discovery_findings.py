@@ -148,6 +148,7 @@ def test_test_files_scanned_on_request_give_blocked_items(tmp_path: Path, run: R
         assert item["blocked_reason"].startswith("tests/test_a.py is a test file: the test guard")
 
 
+@pytest.mark.slow  # three discovery runs with real pytest runs
 def test_parametrized_test_is_one_item_until_every_parameter_passes(
     tmp_path: Path, run: Run
 ) -> None:

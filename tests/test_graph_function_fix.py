@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from agent.graph.function_fix import function_spans, source_of_test, splice
 from agent.graph.state import CycleOutcome
 from tests.graph_support import json_settings, options, run_agent, scripted
 from tests.support import git
 from tests.test_graph_loop import OPS, OPS_TESTS, SCALE, SCALE_TESTS, fenced, repo_with
+
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
 
 POWERS = """def power(base, exponent):
     return base**exponent

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from agent.backlog.models import Status
 from agent.commands.runs import in_progress
 from agent.graph.state import CycleOutcome
@@ -26,6 +28,8 @@ from tests.graph_support import (
 )
 from tests.support import git
 from tests.test_graph_run import discovered_test_item
+
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
 
 
 def test_a_model_that_weakens_the_test_is_blocked_by_the_guard(tmp_path: Path) -> None:

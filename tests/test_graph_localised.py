@@ -8,12 +8,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from agent.graph.localised import MAP_MIN_MODULES, NAVIGATION_TOOLS, Located, green_tool_names
 from agent.graph.state import CycleOutcome
 from agent.localise import Localisation
 from tests.graph_support import action, json_settings, options, run_agent, scripted
 from tests.support import git
 from tests.test_graph_scaling import repo_of
+
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
 
 CORE_BUG = "    return int(text) + 1\n"
 CORE_FIX = "    return int(text)\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from agent.config.settings import load_settings
 from agent.discovery.engine import discover
 from agent.graph.narrow import called_names, narrow
@@ -11,6 +13,8 @@ from agent.graph.rewrite import shape_problem
 from agent.graph.state import CycleOutcome
 from tests.graph_support import NOW, action, json_settings, options, run_agent, scripted
 from tests.support import git, make_repo
+
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
 
 OPS = '''"""Arithmetic."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from agent.backlog.models import BacklogItem, ItemType, Source, Status
 from agent.config.settings import load_settings
 from agent.discovery.engine import discover
@@ -13,6 +15,8 @@ from agent.graph.state import CycleOutcome
 from tests.graph_support import NOW, action, demo, item, options, run_agent, scripted
 from tests.support import git, write_files
 from tests.test_discovery_findings import FACTORS_BUG, FACTORS_TEST, FUNCTION
+
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
 
 FACTORS_TEST_DEMO = FACTORS_TEST.replace("from factors import", "from calclib.factors import")
 SPECIAL_CASE = "    if n == 12:\n        return [2, 2, 3]\n"

@@ -23,6 +23,8 @@ from tests.graph_support import NOW, demo, item, json_settings, options, run_age
 from tests.support import git
 from tests.test_graph_run import discovered_test_item
 
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
+
 MODEL = "qwen2.5-coder-1.5b-instruct"
 
 

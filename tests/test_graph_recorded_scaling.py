@@ -19,6 +19,8 @@ from tests.test_graph_localised import API, CORE, two_calls_away
 from tests.test_graph_recorded import local_model, recording_settings
 from tests.test_graph_scaling import BUG, LAST_TEST, long_module, repo_of
 
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
+
 
 @pytest.mark.vcr
 def test_local_model_fixes_line_1500_of_a_long_module(tmp_path: Path) -> None:

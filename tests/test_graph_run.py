@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from agent.backlog.models import Status
 from agent.config.settings import load_settings
 from agent.discovery.engine import discover
@@ -26,6 +28,8 @@ from tests.graph_support import (
     scripted,
 )
 from tests.support import git, tree_snapshot
+
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
 
 IGNORED = (".agent/", "backlog.yml")
 

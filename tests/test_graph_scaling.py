@@ -21,6 +21,8 @@ from tests.graph_support import NOW, action, json_settings, options, run_agent, 
 from tests.support import git, make_repo
 from tests.test_graph_loop import OPS, OPS_TESTS, PYPROJECT, fenced
 
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
+
 BUG = "    return values[len(values)]\n"
 FIX = "    return values[len(values) - 1]\n"
 

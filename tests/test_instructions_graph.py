@@ -16,6 +16,8 @@ from agent.graph.state import CycleOutcome
 from tests.graph_support import NOW, action, demo, options, run_agent, scripted
 from tests.support import git
 
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
+
 TOKEN = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"
 ROOT_RULE = "Prefer small pure functions and keep the public API stable."
 CALCLIB_RULE = "In calclib, every function handles the empty input first."

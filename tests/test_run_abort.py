@@ -31,6 +31,8 @@ from tests.graph_support import (
 from tests.support import git
 from tests.test_graph_run import discovered_test_item
 
+pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
+
 
 def closed_port() -> int:
     """A local port nothing listens on (bound, then released)."""

@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from agent.backlog.models import Status
 from agent.backlog.runs import Evidence, PhaseEvidence
 from agent.sync.engine import sync_branches
@@ -22,6 +24,8 @@ from tests.sync_support import (
     rev,
     settings,
 )
+
+pytestmark = pytest.mark.slow  # each test rebases in real worktrees and runs the suite
 
 CONFLICTING = FIXED.replace("a + b", "b - a  # main's own take")
 RESOLVED = FIXED.replace("a + b", "b + a  # resolved")

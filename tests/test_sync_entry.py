@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from agent.backlog.models import Status
 from tests.graph_support import options, run_agent, scripted
 from tests.support import git
@@ -19,6 +21,8 @@ from tests.sync_support import (
     rev,
     settings,
 )
+
+pytestmark = pytest.mark.slow  # each test runs the agent or a rebase with real test runs
 
 
 def agent(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:

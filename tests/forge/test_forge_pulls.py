@@ -28,6 +28,8 @@ from tests.graph_support import (
 from tests.support import git
 from tests.test_graph_run import discovered_test_item
 
+pytestmark = pytest.mark.slow  # each test runs the agent against the prism mock of GitHub's API
+
 
 def demo_with_origin(tmp_path: Path, forge: Forge | None) -> Path:
     """The demo repository, configured for the mock GitHub, with a bare repository as origin."""
