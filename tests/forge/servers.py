@@ -26,6 +26,10 @@ from trim_github_spec import trim  # noqa: E402
 
 SPEC_PATH = Path("@octokit/openapi/generated/api.github.com.json")
 
+PRISM_START_S = 240
+"""Prism parses the trimmed GitHub description at start: seconds when the CPU is free, over a
+minute on 2 cores shared with a model server (once per session; under pytest's 300 s timeout)."""
+
 
 def need_prism(in_ci: bool) -> None:
     """Skip (or, in CI, fail) when the npm packages are not installed."""
@@ -73,7 +77,7 @@ def prism_proxy(spec: Path, upstream: str, log: Path) -> Iterator[str]:
 
 
 def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + PRISM_START_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"prism exited: {log.read_text(errors='replace')[-2000:]}")
@@ -82,4 +86,5 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
             return
         except httpx.TransportError:
             time.sleep(0.2)
-    raise RuntimeError(f"prism did not start in 60 s: {log.read_text(errors='replace')[-2000:]}")
+    tail = log.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"prism did not start in {PRISM_START_S} s: {tail}")
