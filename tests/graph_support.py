@@ -37,6 +37,14 @@ def demo(tmp_path: Path) -> Path:
     return create_demo_repo(tmp_path / "demo")
 
 
+SLUGIFY_TEST = (
+    "from calclib.text import slugify\n\n\n"
+    "def test_slugify_strips_dashes():\n"
+    '    assert slugify("Hello, World!") == "hello-world"\n'
+)
+"""A RED test for the demo's FIXME (calclib/text.py): what a model writes for it."""
+
+
 def no_answers(payload: dict[str, Any]) -> dict[str, Any]:
     """An `ask` that fails the test: nobody should be asked."""
     raise AssertionError(f"unexpected question to the human: {payload}")

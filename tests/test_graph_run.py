@@ -18,6 +18,7 @@ from agent.graph.state import CycleOutcome
 from agent.llm.protocol import Completion
 from tests.graph_support import (
     NOW,
+    SLUGIFY_TEST,
     action,
     demo,
     item,
@@ -97,11 +98,7 @@ def test_fixme_with_a_clear_spec_gets_a_test_a_fix_and_loses_its_marker(tmp_path
     repo = demo(tmp_path)
     discover(repo, load_settings(repo, env={}), ("comments",), NOW, write=True)
     fixme = next(i for i in _items(repo) if i.source and i.source.tag == "FIXME")
-    test_file = (
-        "from calclib.text import slugify\n\n\n"
-        "def test_slugify_strips_dashes():\n"
-        '    assert slugify("Hello, World!") == "hello-world"\n'
-    )
+    test_file = SLUGIFY_TEST
     model = scripted(
         json.dumps(
             {"criteria": ['slugify("Hello, World!") returns "hello-world"'], "questions": []}
@@ -143,11 +140,7 @@ def test_a_red_reply_cut_off_at_the_cap_is_retried_sampled_and_told_why(tmp_path
     discover(repo, load_settings(repo, env={}), ("comments",), NOW, write=True)
     fixme = next(i for i in _items(repo) if i.source and i.source.tag == "FIXME")
     looping = "{\"content\": \"import pytest\\n@pytest.mark.parametrize('t', [\\n    ('a'),\\n"
-    test_file = (
-        "from calclib.text import slugify\n\n\n"
-        "def test_slugify_strips_dashes():\n"
-        '    assert slugify("Hello, World!") == "hello-world"\n'
-    )
+    test_file = SLUGIFY_TEST
     model = scripted(
         json.dumps({"criteria": ['slugify("Hi!") returns "hi"'], "questions": []}),
         Completion(content=looping, finish_reason="length"),

@@ -13,7 +13,7 @@ from agent.commands.runs import show_status
 from agent.config.settings import DEFAULT_SCALE, load_settings
 from agent.discovery.engine import discover
 from agent.graph.state import CycleOutcome
-from tests.graph_support import NOW, action, demo, options, run_agent, scripted
+from tests.graph_support import NOW, SLUGIFY_TEST, action, demo, options, run_agent, scripted
 from tests.support import git
 
 pytestmark = pytest.mark.slow  # each test runs the graph on a real repository with real test runs
@@ -50,11 +50,7 @@ def test_instructions_reach_every_phase_and_are_listed_in_the_pr(
     discover(repo, load_settings(repo, env={}), ("comments",), NOW, write=True)
     backlog = read_backlog(repo / "backlog.yml", DEFAULT_SCALE)
     fixme = next(i.id for i in backlog.items if i.source and i.source.tag == "FIXME")
-    test_file = (
-        "from calclib.text import slugify\n\n\n"
-        "def test_slugify_strips_dashes():\n"
-        '    assert slugify("Hello, World!") == "hello-world"\n'
-    )
+    test_file = SLUGIFY_TEST
     model = scripted(
         json.dumps({"criteria": ['slugify("Hello, World!") is "hello-world"'], "questions": []}),
         json.dumps({"content": test_file}),
